@@ -1,0 +1,1 @@
+"""The edge of hydria: the API users call and, later, the command line."""

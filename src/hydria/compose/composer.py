@@ -1,0 +1,289 @@
+"""compose_config(): a config tree plus overrides → one composed `DictConfig`.
+
+The stage's steps, in Hydra's order: reject sweeps, extend the search path
+from `hydra.searchpath`, resolve the defaults list, merge the configs, apply
+value overrides in struct mode, and record what was done in the `hydra` node.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf, flag_override, open_dict, read_write
+from omegaconf.errors import OmegaConfBaseException
+
+from hydria.compose.apply_overrides import apply_overrides
+from hydria.compose.config_memo import ConfigMemo
+from hydria.compose.hydra_node import (
+    assemble_root,
+    fill_runtime,
+    hydra_node_key,
+    is_hydra_override,
+    typed_hydra_node,
+)
+from hydria.compose.merge import (
+    MergeItem,
+    NeedsOmegaConf,
+    embed,
+    merge_all_omegaconf,
+    merge_all_plain,
+)
+from hydria.defaults import DefaultsList, DefaultsMemo, resolve_defaults, split_body
+from hydria.errors import CompositionError, ConfigContentError, SweepNotAllowedError
+from hydria.overrides import ChoiceSweep, Override, plain_value
+from hydria.repository import ConfigRepository, SearchPathEntry, as_url
+
+HYDRA_PROVIDER = "hydra"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Composition:
+    """What a composition produced: the config, and how it was made."""
+
+    config: DictConfig
+    defaults: DefaultsList
+    repository: ConfigRepository
+
+
+def reject_sweeps(overrides: Sequence[Override]) -> None:
+    """A sweep has many values; a single composition can take only one.
+
+    Raises:
+        SweepNotAllowedError: naming the override and what to write instead.
+    """
+    for o in overrides:
+        if not o.is_sweep:
+            continue
+        if isinstance(o.value, ChoiceSweep) and o.value.simple_form:
+            raise SweepNotAllowedError(
+                f"Override '{o.text}' is ambiguous: 'a,b' is a sweep, and sweeping needs "
+                "--multirun.\n"
+                "  For a list write key=[value1,value2]\n"
+                "  For a string quote it: key='value1,value2'\n"
+                "  To sweep, add --multirun (-m) to the command line"
+            )
+        raise SweepNotAllowedError(
+            f"Override '{o.text}' is a sweep; sweeps need --multirun (-m)"
+        )
+
+
+def _searchpath_from(repo: ConfigRepository, config_name: str | None, overrides: Sequence[Override]) -> tuple[list[str] | None, str]:
+    for o in overrides:
+        if o.key == "hydra.searchpath" and o.package is None and o.has_value:
+            return _checked_searchpath(plain_value(o.value)), "hydra.searchpath in command-line"
+    if config_name is None:
+        return None, ""
+    raw = repo.load(config_name)
+    if raw is None:
+        return None, ""
+    content = raw.content
+    if not isinstance(content, (dict, DictConfig)):
+        raise ConfigContentError(
+            f"The primary config '{config_name}' must be a mapping, "
+            f"got {type(content).__name__} ({raw.filename or raw.source})"
+        )
+    hydra = content.get("hydra") if isinstance(content, dict) else None
+    if isinstance(content, DictConfig):
+        value = OmegaConf.select(content, "hydra.searchpath")
+    elif isinstance(hydra, dict) and "searchpath" in hydra:
+        value = hydra["searchpath"]
+        if "${" in repr(value):
+            value = OmegaConf.select(OmegaConf.create(content), "hydra.searchpath")
+    else:
+        value = None
+    if value is None:
+        return None, ""
+    if not isinstance(value, list):
+        value = OmegaConf.to_container(value) if OmegaConf.is_list(value) else value
+    return _checked_searchpath(value), "hydra.searchpath in main"
+
+
+def _checked_searchpath(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CompositionError(f"hydra.searchpath must be a list of strings, got {value!r}")
+    return list(value)
+
+
+def _with_searchpath(repo: ConfigRepository, config_name: str | None, overrides: Sequence[Override]) -> ConfigRepository:
+    extra, provider = _searchpath_from(repo, config_name, overrides)
+    if not extra:
+        return repo
+    entries = list(repo.search_path)
+    schema = [e for e in entries if e.scheme == "structured"]
+    rest = [e for e in entries if e.scheme != "structured"]
+    added = [SearchPathEntry(provider, as_url(p)) for p in extra]
+    return repo.with_search_path([*rest, *added, *schema])
+
+
+def _merge_items(repo: ConfigRepository, defaults: DefaultsList) -> tuple[list[MergeItem], bool]:
+    """The content of every config to merge, and whether a non-builtin config writes `hydra`."""
+    items: list[MergeItem] = []
+    touches_hydra = False
+    for d in defaults.defaults:
+        raw = repo.load(d.config_path)
+        if raw is None:  # resolve_defaults only lists configs it found
+            raise CompositionError(f"Config '{d.config_path}' disappeared during composition")
+        body = split_body(raw)[1]
+        source = raw.filename or str(raw.source)
+        builtin = raw.source.provider == HYDRA_PROVIDER and d.config_path.startswith("hydra/")
+        item = MergeItem(
+            config_path=d.config_path,
+            package=d.package,
+            content=body,
+            source=source,
+            is_builtin=builtin,
+            identity=raw.identity,
+        )
+        items.append(item)
+        if builtin:
+            continue
+        top = embed(body, d.package) if not isinstance(body, DictConfig) else None
+        has_hydra = (
+            isinstance(top, dict) and "hydra" in top
+        ) or (isinstance(body, DictConfig) and d.package in ("", "hydra") )
+        if has_hydra:
+            touches_hydra = True
+            _check_searchpath_owner(d.primary, d.config_path, top)
+    return items, touches_hydra
+
+
+def _check_searchpath_owner(primary: bool, path: str, top: Any) -> None:
+    if primary or not isinstance(top, dict):
+        return
+    hydra = top.get("hydra")
+    if isinstance(hydra, dict) and hydra.get("searchpath") is not None:
+        raise CompositionError(
+            f"In '{path}': hydra.searchpath can only be set in the primary config"
+        )
+
+
+def _merged(items: list[MergeItem]) -> tuple[dict[Any, Any] | None, DictConfig | None]:
+    try:
+        return merge_all_plain(items), None
+    except NeedsOmegaConf:
+        return None, merge_all_omegaconf(items)
+
+
+def _strip_structured_defaults(cfg: DictConfig, items: Sequence[MergeItem]) -> None:
+    for item in items:
+        if not isinstance(item.content, DictConfig) or "defaults" not in item.content:
+            continue
+        node = OmegaConf.select(cfg, item.package) if item.package else cfg
+        if isinstance(node, DictConfig) and "defaults" in node:
+            with flag_override(node, ["readonly", "struct"], False):
+                node.pop("defaults", None)
+
+
+@dataclass(frozen=True, slots=True)
+class Memos:
+    """Memos a caller may keep across compositions; each re-checks its inputs on use."""
+
+    defaults: DefaultsMemo
+    configs: ConfigMemo
+
+    @classmethod
+    def create(cls) -> Memos:
+        return cls(DefaultsMemo(), ConfigMemo())
+
+
+def _hydra_node(items: list[MergeItem], memos: Memos | None) -> DictConfig:
+    if memos is None:
+        return typed_hydra_node(items)
+    return memos.configs.get_or_build(hydra_node_key(items), lambda: typed_hydra_node(items))
+
+
+def _build_config(
+    repo: ConfigRepository, defaults: DefaultsList, *, with_hydra: bool, memos: Memos | None
+) -> DictConfig:
+    """Merge the defaults list's configs; the hydra node is kept only `with_hydra`."""
+    items, touches_hydra = _merge_items(repo, defaults)
+    plain, typed = _merged(items)
+    if plain is not None:
+        plain.pop("hydra", None)
+        if touches_hydra and not with_hydra:
+            _hydra_node(items, memos)  # validates what user configs write to it
+        try:
+            return assemble_root(_hydra_node(items, memos) if with_hydra else None, plain)
+        except OmegaConfBaseException as exc:
+            raise CompositionError(f"The composed config is not valid: {exc}") from None
+    assert typed is not None
+    _strip_structured_defaults(typed, items)
+    if "hydra" in typed:
+        if with_hydra or touches_hydra:
+            hydra = _hydra_node(items, memos)
+        with open_dict(typed), flag_override(typed, "no_deepcopy_set_nodes", True):
+            if with_hydra:
+                typed["hydra"] = hydra
+            else:
+                del typed["hydra"]
+    return typed
+
+
+def compose_config(
+    repo: ConfigRepository,
+    config_name: str | None,
+    overrides: Sequence[Override],
+    *,
+    return_hydra_config: bool = False,
+    job_name: str = "app",
+    version: str = "0",
+    skip_missing: bool = False,
+    memos: Memos | None = None,
+) -> Composition:
+    """Compose a primary config under overrides, as Hydra 1.3 does.
+
+    Args:
+        repo: the config repository (search path, store, file cache).
+        config_name: the primary config, or None.
+        overrides: parsed overrides, group selections and value overrides mixed.
+        return_hydra_config: keep the `hydra` node in the result.
+        job_name: `hydra.job.name` unless a config sets it.
+        version: `hydra.runtime.version`.
+        skip_missing: leave `???` group selections out (multirun) instead of failing.
+        memos: memos to reuse work across calls; results are the same without them.
+
+    Raises:
+        SweepNotAllowedError, MissingConfigError, DefaultsListError, CompositionError,
+        ConfigLoadError: each naming what to fix.
+    """
+    reject_sweeps(overrides)
+    repo = _with_searchpath(repo, config_name, overrides)
+    if memos is not None:
+        defaults = memos.defaults.resolve(repo, config_name, overrides, skip_missing=skip_missing)
+    else:
+        defaults = resolve_defaults(repo, config_name, overrides, skip_missing=skip_missing)
+    with_hydra = return_hydra_config or any(
+        is_hydra_override(o) for o in defaults.config_overrides
+    )
+
+    def build() -> DictConfig:
+        return _build_config(repo, defaults, with_hydra=with_hydra, memos=memos)
+
+    if memos is None:
+        cfg = build()
+    else:
+        identities = []
+        for d in defaults.defaults:
+            raw = repo.load(d.config_path)
+            identities.append((d.config_path, d.package, raw.identity if raw else None))
+        cfg = memos.configs.get_or_build(("config", with_hydra, tuple(identities)), build)
+    OmegaConf.set_struct(cfg, True)
+    if "hydra" in cfg:
+        OmegaConf.set_readonly(cfg.hydra, False)
+    apply_overrides(cfg, defaults.config_overrides)
+    if "hydra" in cfg:
+        fill_runtime(
+            cfg,
+            overrides=overrides,
+            choices=defaults.choices,
+            config_name=config_name,
+            job_name=job_name,
+            search_path=repo.search_path,
+            version=version,
+        )
+        if not return_hydra_config:
+            with read_write(cfg), open_dict(cfg):
+                del cfg["hydra"]
+    return Composition(config=cfg, defaults=defaults, repository=repo)

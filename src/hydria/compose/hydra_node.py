@@ -1,0 +1,164 @@
+"""Builds the typed `hydra` node and fills what only the composition knows (choices, overrides)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf, flag_override, open_dict
+from omegaconf.errors import OmegaConfBaseException
+
+from hydria.builtin import BUILTIN_SCHEMAS, ConfigSourceInfo, hydra_schema
+from hydria.compose.merge import MergeItem, embed
+from hydria.errors import CompositionError
+from hydria.overrides import Override
+from hydria.repository import SearchPathEntry
+
+HYDRIA_COMPAT_VERSION = "1.3"
+HYDRA_CONFIG = "hydra/config"
+
+
+def is_hydra_override(o: Override) -> bool:
+    return o.key.startswith(("hydra.", "hydra/"))
+
+
+def _hydra_part(item: MergeItem) -> Any:
+    """What `item` writes into the hydra node (relative to it), or None."""
+    if item.is_builtin:
+        if item.config_path == HYDRA_CONFIG:
+            return hydra_schema()  # Hydra's `hydra/config` is the typed schema itself
+        schema = BUILTIN_SCHEMAS.get(item.config_path)
+        if schema is not None:
+            typed = OmegaConf.structured(schema)
+            typed.merge_with(item.content)
+            return _nest(typed, item.package)
+    content = item.content
+    if isinstance(content, DictConfig):
+        if item.package == "hydra":
+            return content
+        if item.package == "" and "hydra" in content:
+            return content.hydra
+        if item.package.startswith("hydra."):
+            return _nest(content, item.package)
+        return None
+    wrapped = embed(content, item.package)
+    if isinstance(wrapped, dict) and "hydra" in wrapped:
+        return wrapped["hydra"]
+    return None
+
+
+def _nest(node: Any, package: str) -> Any:
+    """`node` wrapped so it lands at `package` once merged into the hydra node."""
+    parts = package.split(".")[1:]
+    if not parts:
+        return node
+    outer = OmegaConf.create()
+    OmegaConf.update(outer, ".".join(parts), node, merge=False)
+    return outer
+
+
+def typed_hydra_node(items: Sequence[MergeItem]) -> DictConfig:
+    """The `hydra` node on Hydra's schema, merged in Hydra's order so writes are type-checked.
+
+    The options of the built-in groups come first, then the schema (`hydra/config`'s
+    `_self_`), then what user configs write: exactly Hydra's merge order, so key order,
+    extra keys (`env`) and validation match.
+
+    Raises:
+        CompositionError: a config wrote a value the schema rejects (the config is named).
+    """
+    node = OmegaConf.create()
+    for item in items:
+        part = _hydra_part(item)
+        if part is None:
+            continue
+        try:
+            node.merge_with(part)
+        except OmegaConfBaseException as exc:
+            raise CompositionError(
+                f"In '{item.config_path}' ({item.source}): invalid value in the hydra node: {exc}"
+            ) from None
+    return node
+
+
+def hydra_node_key(items: Sequence[MergeItem]) -> Hashable:
+    """What determines the typed hydra node: the configs that write to it."""
+    return (
+        "hydra-node",
+        tuple(
+            (i.config_path, i.package, i.identity)
+            for i in items
+            if i.is_builtin or writes_hydra(i)
+        ),
+    )
+
+
+def writes_hydra(item: MergeItem) -> bool:
+    """Whether a non-builtin item writes to the hydra node, without building anything."""
+    content = item.content
+    if isinstance(content, DictConfig):
+        return item.package.startswith("hydra") or (item.package == "" and "hydra" in content)
+    if item.package == "hydra" or item.package.startswith("hydra."):
+        return True
+    return item.package == "" and isinstance(content, dict) and "hydra" in content
+
+
+def override_dirname(
+    overrides: Sequence[Override], *, kv_sep: str, item_sep: str, exclude_keys: Sequence[str]
+) -> str:
+    """`hydra.job.override_dirname`: the task overrides, sorted, joined, `=` replaced."""
+    lines = sorted(o.text for o in overrides if o.key not in exclude_keys)
+    return re.sub("=", kv_sep, item_sep.join(lines))
+
+
+def fill_runtime(
+    cfg: DictConfig,
+    *,
+    overrides: Sequence[Override],
+    choices: Mapping[str, str | None],
+    config_name: str | None,
+    job_name: str,
+    search_path: Sequence[SearchPathEntry],
+    version: str,
+) -> None:
+    """Record in `cfg.hydra` what this composition did, as Hydra records it."""
+    hydra = cfg.hydra
+    task = [o for o in overrides if not is_hydra_override(o)]
+    hydra.overrides.hydra.extend([o.text for o in overrides if is_hydra_override(o)])
+    hydra.overrides.task.extend([o.text for o in task])
+    with open_dict(hydra):
+        hydra.runtime.choices.update(dict(choices))
+        for key in hydra.job.env_copy:
+            if key not in os.environ:
+                raise CompositionError(
+                    f"hydra.job.env_copy names '{key}', which is not set in the environment"
+                )
+            hydra.job.env_set[key] = os.environ[key]
+    hydra.runtime.version = version
+    hydra.runtime.version_base = HYDRIA_COMPAT_VERSION
+    hydra.runtime.cwd = os.getcwd()
+    hydra.runtime.config_sources = [
+        ConfigSourceInfo(path=e.location, schema=e.scheme, provider=e.provider) for e in search_path
+    ]
+    if "name" not in hydra.job:
+        hydra.job.name = job_name
+    dirname_cfg = hydra.job.config.override_dirname
+    hydra.job.override_dirname = override_dirname(
+        task,
+        kv_sep=dirname_cfg.kv_sep,
+        item_sep=dirname_cfg.item_sep,
+        exclude_keys=list(dirname_cfg.exclude_keys),
+    )
+    hydra.job.config_name = config_name
+
+
+def assemble_root(hydra: DictConfig | None, app: dict[Any, Any]) -> DictConfig:
+    """The composed config: `hydra` first (as Hydra composes it first), then the app's keys."""
+    if hydra is None:
+        return OmegaConf.create(app)
+    root = OmegaConf.create({"hydra": {}, **app})
+    with flag_override(root, "no_deepcopy_set_nodes", True):
+        root["hydra"] = hydra
+    return root

@@ -1,0 +1,74 @@
+"""Records of the defaults list: entries as written in a config, and the resolved result."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from hydria.overrides import Override
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConfigDefault:
+    """`- path` or `- path@package`: a config by path (`_self_` is one too)."""
+
+    path: str
+    package: str | None = None
+    optional: bool = False
+
+    @property
+    def is_self(self) -> bool:
+        return self.path == "_self_"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GroupDefault:
+    """`- [optional] [override] group[@package]: option` (or a list of options, or null)."""
+
+    group: str
+    value: str | tuple[str, ...] | None
+    package: str | None = None
+    optional: bool = False
+    override: bool = False
+    external_append: bool = False
+
+
+InputDefault = ConfigDefault | GroupDefault
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResultDefault:
+    """One config to merge, in order: which config, at which package, chosen by whom.
+
+    Attributes:
+        config_path: the config (`db/mysql`).
+        package: where its content lands (`db`, `""` for the root).
+        parent: the config whose defaults list brought it in (None for the roots).
+        is_self: this entry is the parent's own content (`_self_`).
+        primary: this is the primary config's content.
+        override_key: `group` or `group@package` for configs chosen from a group.
+    """
+
+    config_path: str
+    package: str
+    parent: str | None = None
+    is_self: bool = False
+    primary: bool = False
+    override_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultsList:
+    """The resolved defaults list and what resolving it found out.
+
+    Attributes:
+        defaults: the configs to merge, in merge order.
+        choices: every group's final selection (`hydra.runtime.choices`), in the
+            order Hydra records them; None where a group was left unselected.
+        config_overrides: the overrides that are not group selections, to apply
+            to the composed config.
+    """
+
+    defaults: tuple[ResultDefault, ...]
+    choices: Mapping[str, str | None] = field(default_factory=dict)
+    config_overrides: tuple[Override, ...] = ()

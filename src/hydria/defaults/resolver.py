@@ -1,0 +1,368 @@
+"""resolve_defaults(): the primary config plus overrides → the ordered list of configs to merge.
+
+The tree is built the way Hydra 1.3 builds it: each config's defaults list is
+walked from the last entry to the first, so `override` entries in later configs
+(an experiment appended with `+experiment=...`) are known before the groups
+they override are expanded; interpolated options are resolved last, from the
+choices made by then.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from omegaconf import OmegaConf
+from omegaconf.errors import OmegaConfBaseException
+
+from hydria.defaults.element import Element
+from hydria.defaults.group_overrides import GroupOverrides
+from hydria.defaults.model import DefaultsList, ResultDefault
+from hydria.defaults.parse import parse_defaults, split_body
+from hydria.errors import (
+    DefaultsListError,
+    MissingOptionError,
+    MissingPrimaryConfigError,
+)
+from hydria.overrides import Override
+from hydria.repository import ConfigRepository, RawConfig
+
+EMPTY_PRIMARY = "_dummy_empty_config_"
+HYDRA_CONFIG = "hydra/config"
+
+
+@dataclass(slots=True)
+class _Node:
+    element: Element
+    parent: _Node | None = None
+    children: list[_Node | Element] | None = None
+
+
+@dataclass(slots=True)
+class _Resolution:
+    repo: ConfigRepository
+    overrides: GroupOverrides
+    skip_missing: bool
+    chain: list[str] = field(default_factory=list)
+
+    def load(self, path: str) -> RawConfig | None:
+        return self.repo.load(path)
+
+
+def _add_self_if_absent(node: Element, entries: list[Element]) -> bool:
+    has_self = False
+    for e in entries:
+        if e.is_self:
+            if has_self:
+                raise DefaultsListError(f"In '{node.config_path}': '_self_' is listed twice")
+            has_self = True
+    has_non_override = any(not e.override for e in entries)
+    if (not has_self and has_non_override) or not entries:
+        entries.append(Element(is_group=False, path="_self_"))
+    return not has_self
+
+
+def _register_overrides(
+    entries: list[Element], res: _Resolution, parent: Element, interpolated: bool
+) -> None:
+    last_override: Element | None = None
+    for e in entries:
+        if e.is_self:
+            continue
+        e.place(parent.group_path, parent.final_package())
+        if last_override is not None and not (e.override or e.external_append):
+            raise DefaultsListError(
+                f"In '{parent.config_path}': 'override {last_override.describe()}' comes before "
+                f"'{e.describe()}'. Overrides must be at the end of the defaults list."
+            )
+        if e.is_group and e.override:
+            last_override = e
+            if interpolated:
+                raise DefaultsListError(
+                    f"In '{parent.config_path}': 'override {e.describe()}' is not allowed in a "
+                    "config chosen through an interpolated option"
+                )
+            res.overrides.register_override_entry(parent.config_path, e)
+
+
+def _missing_choice(res: _Resolution, element: Element) -> bool:
+    """True when the entry is left as `???` and may be skipped (multirun)."""
+    if not element.config_path.endswith("???"):
+        return False
+    if res.skip_missing:
+        return True
+    if element.is_group:
+        key = element.override_key
+        options = res.repo.group_options(element.group_path)
+        listed = ", ".join(options) if options else "(none found)"
+        raise DefaultsListError(
+            f"You must choose an option for config group '{key}', e.g. {key}=<option>.\n"
+            f"  Available options: {listed}"
+        )
+    raise DefaultsListError(f"'{element.config_path}': a config path cannot be '???'")
+
+
+def _not_found(res: _Resolution, node: _Node) -> MissingOptionError | MissingPrimaryConfigError:
+    element = node.element
+    searched = res.repo.describe_search_path()
+    if element.primary:
+        return MissingPrimaryConfigError(
+            f"Cannot find primary config '{element.config_path}'. "
+            f"Check that it is in your config search path.\n  Searched:\n{searched}"
+        )
+    parent = node.parent.element if node.parent is not None else None
+    prefix = f"In '{parent.config_path}': " if parent is not None and not parent.is_virtual else ""
+    if element.is_group:
+        group, name = element.group_path, element.name or ""
+        options = res.repo.group_options(group)
+        if options:
+            msg = f"Could not load '{group}/{name}': no option '{name}' in config group '{group}'."
+            msg += f"\n  Available options: {', '.join(options)}."
+            close = difflib.get_close_matches(name, options, n=1)
+            if close:
+                msg += f" Did you mean '{close[0]}'?"
+        else:
+            msg = f"Could not load '{group}/{name}': there is no config group '{group}'."
+            parent_group, _, leaf = group.rpartition("/")
+            close = difflib.get_close_matches(leaf, res.repo.subgroups(parent_group), n=1)
+            if close:
+                msg += f" Did you mean '{(parent_group + '/' if parent_group else '') + close[0]}'?"
+    else:
+        msg = f"Could not load '{element.config_path}': no such config."
+    return MissingOptionError(f"{prefix}{msg}\n  Searched:\n{searched}")
+
+
+def _resolve_interpolated(element: Element, res: _Resolution, entries: list[Element]) -> None:
+    text = element.name if element.is_group else element.config_path
+    assert isinstance(text, str)
+    if "${defaults." in text:
+        raise DefaultsListError(
+            f"Defaults list entry '{element.override_key}={text}' uses the removed "
+            "'${defaults.N...}' form; interpolate the group name instead, e.g. ${db}"
+        )
+    listed: list[Any] = []
+    for e in entries:
+        if e.is_self:
+            continue
+        listed.append({e.override_key: e.value} if e.is_group else e.config_path)
+    table: dict[str, Any] = dict(res.overrides.choices)
+    table["defaults"] = listed
+    probe = "__hydria_interpolated_option__"
+    try:
+        cfg = OmegaConf.create({**table, probe: text})
+        value = cfg[probe]
+    except OmegaConfBaseException:
+        keys = [k for k in res.overrides.choices if isinstance(k, str)]
+        hint = f"; groups chosen so far: {', '.join(keys)}" if keys else ""
+        raise DefaultsListError(f"Could not resolve the interpolated option '{text}'{hint}") from None
+    if element.is_group:
+        element.value = str(value)
+    else:
+        element.path = str(value)
+
+
+def _expand(res: _Resolution, node: _Node, *, is_root: bool, interpolated: bool) -> _Node:
+    parent = node.element
+    if is_root:
+        parent.place("", "")
+        if parent.path != EMPTY_PRIMARY and res.load(parent.config_path) is None:
+            raise _not_found(res, node)
+    if not parent.is_missing and not parent.is_options and parent.name is not None:
+        header_source = res.load(parent.config_path)
+        if header_source is not None:
+            parent.set_package_header(header_source.package)
+    if res.overrides.is_deleted(parent):
+        res.overrides.mark_deleted(parent)
+        return node
+    res.overrides.record_choice(parent)
+    if parent.name is None or _missing_choice(res, parent):
+        return node
+    path = parent.config_path
+    raw = None if parent.path == EMPTY_PRIMARY else res.load(path)
+    if raw is None:
+        if parent.path == EMPTY_PRIMARY:
+            entries: list[Element] = []
+        elif parent.optional:
+            parent.deleted = True
+            return node
+        else:
+            raise _not_found(res, node)
+    else:
+        raw_entries, _body = split_body(raw)
+        entries = [Element.from_input(d) for d in parse_defaults(raw, raw_entries or [])]
+    if path in res.chain:
+        cycle = " -> ".join([*res.chain[res.chain.index(path) :], path])
+        raise DefaultsListError(f"Cycle in the defaults lists: {cycle}")
+    res.chain.append(path)
+    try:
+        _expand_children(res, node, entries, raw, is_root=is_root, interpolated=interpolated)
+    finally:
+        res.chain.pop()
+    return node
+
+
+def _expand_children(
+    res: _Resolution,
+    node: _Node,
+    entries: list[Element],
+    raw: RawConfig | None,
+    *,
+    is_root: bool,
+    interpolated: bool,
+) -> None:
+    parent = node.element
+    appends = res.overrides.appends if is_root else []
+    self_added = False
+    if entries or appends:
+        self_added = _add_self_if_absent(parent, entries)
+    entries.extend(appends)
+    _register_overrides(entries, res, parent, interpolated)
+
+    children: list[_Node | Element] = []
+    for e in reversed(entries):
+        if e.is_self:
+            e.place(parent.parent_base_dir or "", parent.own_package())
+            children.append(e)
+            continue
+        if e.override:
+            continue
+        e.place(parent.group_path, parent.final_package())
+        res.overrides.apply_selection(e)
+        if e.is_options:
+            assert isinstance(e.value, list)
+            for item in reversed(e.value):
+                if "${" in item:
+                    raise DefaultsListError(
+                        f"In '{parent.config_path}': options in a list cannot be interpolated "
+                        f"({e.path}: {item})"
+                    )
+                member = Element(
+                    is_group=False, path=f"{e.path}/{item}", package=e.package, optional=e.optional
+                )
+                member.place(parent.group_path, parent.final_package())
+                _add_child(res, node, children, member, interpolated)
+        elif e.is_interpolation:
+            children.append(e)
+        else:
+            _add_child(res, node, children, e, interpolated)
+
+    considered = [e for e in entries if not (self_added and e.is_self)]
+    for i, child in enumerate(children):
+        if isinstance(child, Element) and not child.is_self and child.is_interpolation:
+            _resolve_interpolated(child, res, considered)
+            child.place(parent.group_path, parent.final_package())
+            sub = _Node(child, parent=node)
+            _expand(res, sub, is_root=False, interpolated=True)
+            if sub.children is not None:
+                children[i] = sub
+    if children:
+        node.children = list(reversed(children))
+
+
+def _add_child(
+    res: _Resolution, node: _Node, children: list[_Node | Element], e: Element, interpolated: bool
+) -> None:
+    sub = _Node(e, parent=node)
+    _expand(res, sub, is_root=False, interpolated=interpolated)
+    children.append(e if sub.children is None else sub)
+
+
+def _result_for(tree: _Node | None, element: Element) -> ResultDefault | None:
+    if element.name is None:
+        return None
+    if element.is_self:
+        assert tree is not None
+        owner = tree.element
+        if owner.config_path == EMPTY_PRIMARY:
+            return None
+        grand = tree.parent.element if tree.parent is not None else None
+        return ResultDefault(
+            config_path=owner.config_path,
+            package=owner.final_package(),
+            parent=grand.config_path if grand is not None and not grand.is_virtual else None,
+            is_self=True,
+            primary=owner.primary,
+        )
+    if element.config_path == EMPTY_PRIMARY:
+        return None
+    parent = tree.element if tree is not None and not tree.element.is_virtual else None
+    return ResultDefault(
+        config_path=element.config_path,
+        package=element.final_package(),
+        parent=parent.config_path if parent is not None else None,
+        primary=element.primary,
+        override_key=element.override_key if element.is_group else None,
+    )
+
+
+def _flatten(tree: _Node, out: list[ResultDefault]) -> None:
+    if not tree.children:
+        _collect(tree.parent, tree.element, out)
+        return
+    for child in tree.children:
+        if isinstance(child, Element):
+            _collect(tree, child, out)
+        else:
+            _flatten(child, out)
+
+
+def _collect(tree: _Node | None, element: Element, out: list[ResultDefault]) -> None:
+    if element.deleted or element.is_virtual or element.is_missing:
+        return
+    result = _result_for(tree, element)
+    if result is not None:
+        out.append(result)
+
+
+def resolve_defaults(
+    repo: ConfigRepository,
+    config_name: str | None,
+    overrides: Sequence[Override],
+    *,
+    with_hydra: bool = True,
+    skip_missing: bool = False,
+) -> DefaultsList:
+    """Build the defaults list of a primary config under the given overrides.
+
+    Args:
+        repo: where configs are looked up.
+        config_name: the primary config (`config`, `db/mysql`), or None for none.
+        overrides: all parsed overrides; value overrides are passed through untouched.
+        with_hydra: put `hydra/config` first, as every real composition does.
+        skip_missing: leave groups selected as `???` out instead of failing (multirun).
+
+    Raises:
+        MissingPrimaryConfigError, MissingOptionError, DefaultsListError.
+    """
+    group_overrides = GroupOverrides.from_overrides(overrides, repo.group_exists)
+    res = _Resolution(repo, group_overrides, skip_missing)
+    primary = Element(is_group=False, path=config_name or EMPTY_PRIMARY, primary=True)
+    roots = [Element(is_group=False, path=HYDRA_CONFIG), primary] if with_hydra else [primary]
+    virtual = Element(is_group=False, path="<root>", is_virtual=True)
+    top = _Node(virtual)
+    children: list[_Node | Element] = []
+    for element in reversed(roots):
+        element.place("", "")
+        sub = _Node(element, parent=top)
+        _expand(res, sub, is_root=element.primary, interpolated=False)
+        children.append(element if sub.children is None else sub)
+    top.children = list(reversed(children))
+    out: list[ResultDefault] = []
+    _flatten(top, out)
+    seen: set[str] = set()
+    for r in out:
+        if r.is_self or r.override_key is None:
+            continue
+        if r.override_key in seen:
+            raise DefaultsListError(
+                f"Config group '{r.override_key}' appears more than once in the final defaults list"
+            )
+        seen.add(r.override_key)
+    group_overrides.check_all_used()
+    return DefaultsList(
+        defaults=tuple(out),
+        choices=dict(group_overrides.choices),
+        config_overrides=tuple(group_overrides.config_overrides),
+    )

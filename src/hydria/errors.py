@@ -1,0 +1,120 @@
+"""Every exception hydria raises, in one tree, so callers can catch by meaning.
+
+    HydriaError
+    ├── OverrideError (ValueError)
+    │   ├── OverrideParseError          text is not valid override grammar (caret under the fault)
+    │   └── OverrideValueError          a function or cast in an override cannot be evaluated
+    ├── ConfigLoadError
+    │   ├── MissingConfigError (LookupError)
+    │   │   ├── MissingPrimaryConfigError   the primary config is nowhere on the search path
+    │   │   └── MissingOptionError           a group or an option of it does not exist
+    │   ├── ConfigSyntaxError (ValueError)  a YAML file does not parse (file, line, column)
+    │   └── ConfigContentError (ValueError) a file parses but is not a usable config
+    ├── DefaultsListError (ValueError)      a defaults list cannot be resolved
+    ├── CompositionError (ValueError)       merging configs or applying value overrides failed
+    │   └── SweepNotAllowedError            a sweep reached compose (it needs multirun)
+    └── InstantiationError                  reserved for `instantiate` (later work)
+
+Errors are built where the failure happens and carry the offending input and
+where it came from; the message alone must tell the user what to fix.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CompositionError",
+    "ConfigContentError",
+    "ConfigLoadError",
+    "ConfigSyntaxError",
+    "DefaultsListError",
+    "HydriaError",
+    "MissingConfigError",
+    "MissingOptionError",
+    "MissingPrimaryConfigError",
+    "OverrideError",
+    "OverrideParseError",
+    "OverrideValueError",
+    "SweepNotAllowedError",
+]
+
+
+class HydriaError(Exception):
+    """Base of every error hydria raises on purpose."""
+
+
+class OverrideError(HydriaError, ValueError):
+    """An override from the command line or a caller is not usable."""
+
+
+class OverrideParseError(OverrideError):
+    """The override text does not follow the grammar.
+
+    Attributes:
+        text: the override as given.
+        position: 0-based index of the first character that could not be parsed.
+        expected: what the parser would have accepted there.
+        index: the override's position in the list it came from, when known.
+    """
+
+    def __init__(
+        self, text: str, position: int, expected: str, *, index: int | None = None
+    ) -> None:
+        self.text = text
+        self.position = position
+        self.expected = expected
+        self.index = index
+        where = f"override #{index + 1} " if index is not None else "override "
+        shown = text.replace("\t", " ").replace("\n", " ")
+        caret = " " * (position + 4) + "^"
+        super().__init__(
+            f"Could not parse {where}{text!r}: {expected} (at column {position + 1})\n"
+            f"    {shown}\n{caret}"
+        )
+
+
+class OverrideValueError(OverrideError):
+    """A function call or cast inside an override failed to evaluate."""
+
+
+class ConfigLoadError(HydriaError):
+    """A config could not be found or read."""
+
+
+class MissingConfigError(ConfigLoadError, LookupError):
+    """A config the defaults list or the caller asked for does not exist."""
+
+    def __str__(self) -> str:
+        # LookupError subclasses such as KeyError quote their argument; keep it plain.
+        return str(self.args[0]) if self.args else ""
+
+
+class MissingPrimaryConfigError(MissingConfigError):
+    """The primary config is not on the search path."""
+
+
+class MissingOptionError(MissingConfigError):
+    """A config group, or an option in it, does not exist."""
+
+
+class ConfigSyntaxError(ConfigLoadError, ValueError):
+    """A config file is not valid YAML; the message gives file, line and column."""
+
+
+class ConfigContentError(ConfigLoadError, ValueError):
+    """A config file parses but its content is not a config (not a mapping, bad header...)."""
+
+
+class DefaultsListError(HydriaError, ValueError):
+    """A defaults list is malformed or cannot be resolved (cycles, duplicates, bad overrides)."""
+
+
+class CompositionError(HydriaError, ValueError):
+    """Merging the selected configs or applying a value override failed."""
+
+
+class SweepNotAllowedError(CompositionError):
+    """A sweep override was given to a single composition; sweeps need multirun."""
+
+
+class InstantiationError(HydriaError):
+    """Reserved for object instantiation from configs."""

@@ -1,0 +1,25 @@
+"""Where configs come from: the search path, config sources, the ConfigStore, parsing."""
+
+from hydria.repository.config_repository import ConfigRepository as ConfigRepository
+from hydria.repository.search_path import SearchPathEntry as SearchPathEntry
+from hydria.repository.search_path import as_url as as_url
+from hydria.repository.search_path import build_search_path as build_search_path
+from hydria.repository.sources import ParsedFileCache as ParsedFileCache
+from hydria.repository.sources import RawConfig as RawConfig
+from hydria.repository.sources import package_directory as package_directory
+from hydria.repository.store import ConfigStore as ConfigStore
+from hydria.repository.store import StoredConfig as StoredConfig
+from hydria.repository.yaml_load import parse_yaml as parse_yaml
+
+__all__ = [
+    "ConfigRepository",
+    "ConfigStore",
+    "ParsedFileCache",
+    "RawConfig",
+    "SearchPathEntry",
+    "StoredConfig",
+    "as_url",
+    "build_search_path",
+    "package_directory",
+    "parse_yaml",
+]

@@ -1,0 +1,270 @@
+"""Config sources: a directory, an importable package, or a ConfigStore.
+
+A source answers three questions about a config path (`db/mysql`): is it a
+config, is it a group, what does it contain. Files are parsed once and kept
+until they change on disk (see `ParsedFileCache`).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+from dataclasses import dataclass
+from collections.abc import Hashable
+from typing import Any
+
+from hydria.errors import ConfigContentError, ConfigLoadError
+from hydria.repository.package_header import read_package_header
+from hydria.repository.search_path import SearchPathEntry
+from hydria.repository.store import ConfigStore
+from hydria.repository.yaml_load import parse_yaml
+
+CONFIG_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RawConfig:
+    """A config as its source holds it, before its defaults list is read.
+
+    `content` is shared with the cache and must never be mutated: plain YAML data
+    (dict, list, scalar or None) from files, an OmegaConf node from a ConfigStore.
+    """
+
+    path: str
+    source: SearchPathEntry
+    filename: str | None
+    package: str | None
+    content: Any
+    is_structured: bool
+    identity: Hashable  # equal identities mean equal content (file stamp, store version)
+
+
+@dataclass(frozen=True, slots=True)
+class _CachedFile:
+    stamp: tuple[int, int, int]
+    package: str | None
+    content: Any
+
+
+class ParsedFileCache:
+    """Parsed YAML files by real path, valid while (inode, size, mtime) are unchanged.
+
+    Shared by every composition that is handed the same cache: re-composing a tree
+    then costs a `stat` per file instead of a parse. Thread-safe.
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[str, _CachedFile] = {}
+        self._lock = threading.Lock()
+
+    def load(self, filename: str) -> tuple[str | None, Any, Hashable]:
+        """The `@package` header, the parsed content and the stamp of a YAML file.
+
+        Raises:
+            ConfigLoadError: the file cannot be read; ConfigSyntaxError for bad YAML.
+        """
+        try:
+            st = os.stat(filename)
+        except OSError as exc:
+            raise ConfigLoadError(f"Cannot read config file {filename}: {exc.strerror}") from None
+        stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+        cached = self._files.get(filename)
+        if cached is not None and cached.stamp == stamp:
+            return cached.package, cached.content, stamp
+        try:
+            with open(filename, encoding="utf-8") as f:
+                text = f.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigLoadError(f"Cannot read config file {filename}: {exc}") from None
+        package = read_package_header(text, filename=filename)
+        content = parse_yaml(text, filename=filename)
+        content = _as_config_content(content, filename)
+        with self._lock:
+            self._files[filename] = _CachedFile(stamp, package, content)
+        return package, content, stamp
+
+
+def _as_config_content(content: Any, filename: str) -> Any:
+    """What OmegaConf makes of a file's top-level value: empty is {}, a lone string a key."""
+    if content is None:
+        return {}
+    if isinstance(content, str):
+        return {content: None}
+    if not isinstance(content, (dict, list)):
+        raise ConfigContentError(
+            f"{filename}: a config file must hold a mapping (or a list), "
+            f"not a single {type(content).__name__} ({content!r})"
+        )
+    return content
+
+
+class ConfigSource:
+    """Where configs come from; subclasses answer for one scheme."""
+
+    def __init__(self, entry: SearchPathEntry) -> None:
+        self.entry = entry
+
+    def available(self) -> bool:
+        raise NotImplementedError
+
+    def is_group(self, path: str) -> bool:
+        raise NotImplementedError
+
+    def is_config(self, path: str) -> bool:
+        raise NotImplementedError
+
+    def load(self, path: str) -> RawConfig | None:
+        raise NotImplementedError
+
+    def list_options(self, group: str) -> list[str]:
+        """Config names (without suffix) directly in `group`."""
+        raise NotImplementedError
+
+    def list_groups(self, group: str) -> list[str]:
+        """Sub-group names directly in `group`."""
+        raise NotImplementedError
+
+
+def strip_suffix(name: str) -> str:
+    for suffix in CONFIG_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+class DirectorySource(ConfigSource):
+    """Configs in a directory tree: `group/option.yaml` (or `.yml`)."""
+
+    def __init__(self, entry: SearchPathEntry, root: str | None, cache: ParsedFileCache) -> None:
+        super().__init__(entry)
+        self.root = root
+        self._cache = cache
+        self._file_memo: dict[str, str | None] = {}
+
+    def available(self) -> bool:
+        return self.root is not None and os.path.isdir(self.root)
+
+    def _file_for(self, path: str) -> str | None:
+        memo = self._file_memo
+        if path in memo:
+            return memo[path]
+        found = None
+        if self.root is not None:
+            base = os.path.join(self.root, path)
+            candidates = [base] if path.endswith(CONFIG_SUFFIXES) else []
+            candidates += [base + suffix for suffix in CONFIG_SUFFIXES]
+            found = next((c for c in candidates if os.path.isfile(c)), None)
+        memo[path] = found
+        return found
+
+    def is_group(self, path: str) -> bool:
+        return self.root is not None and os.path.isdir(os.path.join(self.root, path))
+
+    def is_config(self, path: str) -> bool:
+        return self._file_for(path) is not None
+
+    def load(self, path: str) -> RawConfig | None:
+        filename = self._file_for(path)
+        if filename is None:
+            return None
+        package, content, stamp = self._cache.load(filename)
+        return RawConfig(
+            path=path,
+            source=self.entry,
+            filename=filename,
+            package=package,
+            content=content,
+            is_structured=False,
+            identity=(filename, stamp),
+        )
+
+    def _entries(self, group: str) -> list[os.DirEntry[str]]:
+        if self.root is None:
+            return []
+        try:
+            with os.scandir(os.path.join(self.root, group)) as it:
+                return list(it)
+        except OSError:
+            return []
+
+    def list_options(self, group: str) -> list[str]:
+        return sorted(
+            {
+                strip_suffix(e.name)
+                for e in self._entries(group)
+                if e.name.endswith(CONFIG_SUFFIXES) and e.is_file()
+            }
+        )
+
+    def list_groups(self, group: str) -> list[str]:
+        return sorted(
+            e.name for e in self._entries(group) if e.is_dir() and e.name != "__pycache__"
+        )
+
+
+def package_directory(module: str) -> str | None:
+    """The directory of an importable package, or None when it cannot be found."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return str(list(spec.submodule_search_locations)[0])
+
+
+class StoreSource(ConfigSource):
+    """Configs registered in a ConfigStore."""
+
+    def __init__(self, entry: SearchPathEntry, store: ConfigStore) -> None:
+        super().__init__(entry)
+        self.store = store
+
+    def available(self) -> bool:
+        return True
+
+    @staticmethod
+    def _file_name(path: str) -> str:
+        return path if path.endswith(CONFIG_SUFFIXES) else f"{path}.yaml"
+
+    def is_group(self, path: str) -> bool:
+        return self.store.is_group(path)
+
+    def is_config(self, path: str) -> bool:
+        return self.store.is_config(self._file_name(path))
+
+    def load(self, path: str) -> RawConfig | None:
+        stored = self.store.load(self._file_name(path))
+        if stored is None:
+            return None
+        entry = self.entry
+        if stored.provider is not None:
+            entry = SearchPathEntry(stored.provider, entry.url)
+        return RawConfig(
+            path=path,
+            source=entry,
+            filename=None,
+            package=stored.package,
+            content=stored.node,
+            is_structured=True,
+            identity=("structured", self.store.token, self.store.version, path),
+        )
+
+    def list_options(self, group: str) -> list[str]:
+        return sorted(
+            strip_suffix(n) for n in self.store.list(group) if self.store.is_config(f"{group}/{n}")
+        )
+
+    def list_groups(self, group: str) -> list[str]:
+        return sorted(n for n in self.store.list(group) if self.store.is_group(f"{group}/{n}"))
+
+
+def open_source(entry: SearchPathEntry, *, store: ConfigStore, cache: ParsedFileCache) -> ConfigSource:
+    """The source for a search path entry."""
+    if entry.scheme == "structured":
+        return StoreSource(entry, store)
+    if entry.scheme == "pkg":
+        return DirectorySource(entry, package_directory(entry.location), cache)
+    return DirectorySource(entry, entry.location, cache)
+
