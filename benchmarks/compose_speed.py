@@ -96,9 +96,14 @@ def main() -> None:
             root = os.path.join(tmp, label)
             name, overrides = make(root)
             cfg = hydria.compose(name, overrides, config_dir=root)
-            t = cpu_median(lambda r=root, n=name, o=overrides: hydria.compose(n, o, config_dir=r), args.repeat)
+            t = cpu_median(
+                lambda r=root, n=name, o=overrides: hydria.compose(n, o, config_dir=r), args.repeat
+            )
             f = floor_for(root, cfg, args.repeat)
-            print(f"{label:6s} warm compose {t * 1e3:8.3f} ms   floor {f * 1e3:8.3f} ms   ratio {t / f:5.2f}x")
+            ratio = t / f
+            print(
+                f"{label:6s} warm compose {t * 1e3:8.3f} ms  floor {f * 1e3:8.3f} ms  {ratio:5.2f}x"
+            )
 
 
 if __name__ == "__main__":

@@ -131,12 +131,16 @@ def _initialized(state: _Initialized) -> Iterator[None]:
         _CURRENT.reset(token)
 
 
-def initialize_config_dir(config_dir: str, job_name: str | None = None) -> AbstractContextManager[None]:
+def initialize_config_dir(
+    config_dir: str, job_name: str | None = None
+) -> AbstractContextManager[None]:
     """Inside this block, `compose()` reads configs from `config_dir`."""
     return _initialized(_Initialized(os.path.abspath(config_dir), None, job_name or "app"))
 
 
-def initialize_config_module(config_module: str, job_name: str | None = None) -> AbstractContextManager[None]:
+def initialize_config_module(
+    config_module: str, job_name: str | None = None
+) -> AbstractContextManager[None]:
     """Inside this block, `compose()` reads configs from the package `config_module`."""
     return _initialized(_Initialized(None, config_module, job_name or "app"))
 
@@ -144,7 +148,7 @@ def initialize_config_module(config_module: str, job_name: str | None = None) ->
 def initialize(
     config_path: str | None = None, job_name: str | None = None, caller_stack_depth: int = 1
 ) -> AbstractContextManager[None]:
-    """Inside this block, `compose()` reads configs from `config_path`, relative to the caller's file."""
+    """Inside this block, `compose()` reads configs from `config_path` (relative to the caller)."""
     frame = inspect.stack()[caller_stack_depth]
     caller_file = frame.filename
     caller_dir = os.path.dirname(os.path.abspath(caller_file))

@@ -23,7 +23,9 @@ def _existing(cfg: DictConfig, key: str) -> Any:
 def _delete(cfg: DictConfig, o: Override, value: Any) -> None:
     current = _existing(cfg, o.key)
     if current is None:
-        raise CompositionError(f"Override '{o.text}': cannot delete '{o.key}', it is not in the config")
+        raise CompositionError(
+            f"Override '{o.text}': cannot delete '{o.key}', it is not in the config"
+        )
     if o.has_value and value is not None and value != current:
         raise CompositionError(
             f"Override '{o.text}': cannot delete '{o.key}': its value is {current!r}, not {value!r}"
@@ -31,8 +33,15 @@ def _delete(cfg: DictConfig, o: Override, value: Any) -> None:
     parent_key, _, leaf = o.key.rpartition(".")
     with open_dict(cfg):
         node = OmegaConf.select(cfg, parent_key) if parent_key else cfg
-        assert isinstance(node, (DictConfig, ListConfig))
-        del node[int(leaf) if isinstance(node, ListConfig) else leaf]
+        if isinstance(node, ListConfig):
+            if not leaf.isdigit():
+                raise CompositionError(
+                    f"Override '{o.text}': '{parent_key}' is a list; index it with a number"
+                )
+            del node[int(leaf)]
+        else:
+            assert isinstance(node, DictConfig)
+            del node[leaf]
 
 
 def _extend(cfg: DictConfig, o: Override, ext: ListExtension) -> None:
@@ -72,8 +81,7 @@ def _apply_one(cfg: DictConfig, o: Override) -> None:
             OmegaConf.update(cfg, o.key, value, merge=True)
         except (ConfigAttributeError, ConfigKeyError):
             raise CompositionError(
-                f"Override '{o.text}': '{o.key}' is not in the config.\n"
-                f"  To add it use '+{o.text}'"
+                f"Override '{o.text}': '{o.key}' is not in the config.\n  To add it use '+{o.text}'"
             ) from None
 
 

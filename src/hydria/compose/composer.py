@@ -64,12 +64,12 @@ def reject_sweeps(overrides: Sequence[Override]) -> None:
                 "  For a string quote it: key='value1,value2'\n"
                 "  To sweep, add --multirun (-m) to the command line"
             )
-        raise SweepNotAllowedError(
-            f"Override '{o.text}' is a sweep; sweeps need --multirun (-m)"
-        )
+        raise SweepNotAllowedError(f"Override '{o.text}' is a sweep; sweeps need --multirun (-m)")
 
 
-def _searchpath_from(repo: ConfigRepository, config_name: str | None, overrides: Sequence[Override]) -> tuple[list[str] | None, str]:
+def _searchpath_from(
+    repo: ConfigRepository, config_name: str | None, overrides: Sequence[Override]
+) -> tuple[list[str] | None, str]:
     for o in overrides:
         if o.key == "hydra.searchpath" and o.package is None and o.has_value:
             return _checked_searchpath(plain_value(o.value)), "hydra.searchpath in command-line"
@@ -106,7 +106,9 @@ def _checked_searchpath(value: Any) -> list[str]:
     return list(value)
 
 
-def _with_searchpath(repo: ConfigRepository, config_name: str | None, overrides: Sequence[Override]) -> ConfigRepository:
+def _with_searchpath(
+    repo: ConfigRepository, config_name: str | None, overrides: Sequence[Override]
+) -> ConfigRepository:
     extra, provider = _searchpath_from(repo, config_name, overrides)
     if not extra:
         return repo
@@ -140,9 +142,9 @@ def _merge_items(repo: ConfigRepository, defaults: DefaultsList) -> tuple[list[M
         if builtin:
             continue
         top = embed(body, d.package) if not isinstance(body, DictConfig) else None
-        has_hydra = (
-            isinstance(top, dict) and "hydra" in top
-        ) or (isinstance(body, DictConfig) and d.package in ("", "hydra") )
+        has_hydra = (isinstance(top, dict) and "hydra" in top) or (
+            isinstance(body, DictConfig) and d.package in ("", "hydra")
+        )
         if has_hydra:
             touches_hydra = True
             _check_searchpath_owner(d.primary, d.config_path, top)
@@ -254,9 +256,7 @@ def compose_config(
         defaults = memos.defaults.resolve(repo, config_name, overrides, skip_missing=skip_missing)
     else:
         defaults = resolve_defaults(repo, config_name, overrides, skip_missing=skip_missing)
-    with_hydra = return_hydra_config or any(
-        is_hydra_override(o) for o in defaults.config_overrides
-    )
+    with_hydra = return_hydra_config or any(is_hydra_override(o) for o in defaults.config_overrides)
 
     def build() -> DictConfig:
         return _build_config(repo, defaults, with_hydra=with_hydra, memos=memos)

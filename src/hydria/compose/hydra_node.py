@@ -88,9 +88,7 @@ def hydra_node_key(items: Sequence[MergeItem]) -> Hashable:
     return (
         "hydra-node",
         tuple(
-            (i.config_path, i.package, i.identity)
-            for i in items
-            if i.is_builtin or writes_hydra(i)
+            (i.config_path, i.package, i.identity) for i in items if i.is_builtin or writes_hydra(i)
         ),
     )
 

@@ -92,7 +92,10 @@ def _kind(value: Any) -> str:
 
 
 def merge_plain(
-    dest: dict[Any, Any], src: dict[Any, Any], path: str = "", parents: list[dict[Any, Any]] | None = None
+    dest: dict[Any, Any],
+    src: dict[Any, Any],
+    path: str = "",
+    parents: list[dict[Any, Any]] | None = None,
 ) -> None:
     """Merge `src` into `dest` in place, as OmegaConf merges untyped configs.
 
@@ -113,9 +116,9 @@ def merge_plain(
             dest[key] = copy_plain(new)
             continue
         old = dest[key]
-        if isinstance(old, str) and (isinstance(new, (dict, list)) or new == MISSING):
-            if _may_be_container(old, chain):
-                raise NeedsOmegaConf(f"{path}{key}")
+        merges_over = isinstance(new, (dict, list)) or new == MISSING
+        if merges_over and isinstance(old, str) and _may_be_container(old, chain):
+            raise NeedsOmegaConf(f"{path}{key}")
         if isinstance(new, dict) and isinstance(old, dict):
             merge_plain(old, new, f"{path}{key}.", [*chain, old])
         elif isinstance(new, (dict, list)) and isinstance(old, (dict, list)):
@@ -161,7 +164,9 @@ def merge_all_plain(items: Sequence[MergeItem]) -> dict[Any, Any]:
             raise NeedsOmegaConf(item.config_path)
         wrapped = embed(item.content, item.package)
         if not isinstance(wrapped, dict):
-            raise _fail(item, CompositionError(f"its content is {type(wrapped).__name__}, not a mapping"))
+            raise _fail(
+                item, CompositionError(f"its content is {type(wrapped).__name__}, not a mapping")
+            )
         try:
             merge_plain(out, wrapped)
         except CompositionError as exc:

@@ -83,13 +83,15 @@ class GroupOverrides:
                     Element(
                         is_group=True,
                         path=o.key,
-                        value=plain,
+                        value=_option(plain),
                         package=o.package,
                         external_append=True,
                     )
                 )
             else:
-                self.selections[o.key_with_package] = _Selection(plain, from_command_line=True)
+                self.selections[o.key_with_package] = _Selection(
+                    _option(plain), from_command_line=True
+                )
         return self
 
     def register_override_entry(self, containing: str, element: Element) -> None:
@@ -163,6 +165,14 @@ class GroupOverrides:
                     f"Could not delete '{desc}': no match in the defaults list{hint}."
                     + _did_you_mean(group, list(self.choices_per_group), "Groups in it")
                 )
+
+
+def _option(value: object) -> str | list[str]:
+    """A checked group selection: one option name or a list of names."""
+    if isinstance(value, str):
+        return value
+    assert isinstance(value, list)
+    return [str(v) for v in value]
 
 
 def _type_name(value: object) -> str:

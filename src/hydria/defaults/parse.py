@@ -28,6 +28,7 @@ def split_body(raw: RawConfig) -> tuple[Any, Any]:
         DefaultsListError: `defaults` is there but is not a list.
     """
     content = raw.content
+    body: Any
     if isinstance(content, dict):
         if "defaults" not in content:
             return None, content
@@ -35,7 +36,9 @@ def split_body(raw: RawConfig) -> tuple[Any, Any]:
         body = {k: v for k, v in content.items() if k != "defaults"}
     elif isinstance(content, DictConfig) and "defaults" in content:
         node = content._get_node("defaults")
-        entries = OmegaConf.to_container(node, resolve=False) if isinstance(node, ListConfig) else node
+        entries = (
+            OmegaConf.to_container(node, resolve=False) if isinstance(node, ListConfig) else node
+        )
         body = content
     else:
         return None, content
@@ -106,7 +109,9 @@ def parse_defaults(raw: RawConfig, entries: list[Any]) -> tuple[InputDefault, ..
         if isinstance(item, str):
             path, package = _split_package(item)
             if path == "_self_" and package is not None:
-                raise DefaultsListError(f"In {where(raw)}: '_self_' cannot take a package ({item!r})")
+                raise DefaultsListError(
+                    f"In {where(raw)}: '_self_' cannot take a package ({item!r})"
+                )
             out.append(ConfigDefault(path=path, package="" if package == "_here_" else package))
         elif isinstance(item, dict):
             if len(item) != 1:

@@ -156,7 +156,9 @@ def _resolve_interpolated(element: Element, res: _Resolution, entries: list[Elem
     except OmegaConfBaseException:
         keys = [k for k in res.overrides.choices if isinstance(k, str)]
         hint = f"; groups chosen so far: {', '.join(keys)}" if keys else ""
-        raise DefaultsListError(f"Could not resolve the interpolated option '{text}'{hint}") from None
+        raise DefaultsListError(
+            f"Could not resolve the interpolated option '{text}'{hint}"
+        ) from None
     if element.is_group:
         element.value = str(value)
     else:
@@ -338,7 +340,9 @@ def resolve_defaults(
     """
     group_overrides = GroupOverrides.from_overrides(overrides, repo.group_exists)
     res = _Resolution(repo, group_overrides, skip_missing)
-    primary = Element(is_group=False, path=config_name or EMPTY_PRIMARY, primary=True)
+    primary = Element(
+        is_group=False, path=EMPTY_PRIMARY if config_name is None else config_name, primary=True
+    )
     roots = [Element(is_group=False, path=HYDRA_CONFIG), primary] if with_hydra else [primary]
     virtual = Element(is_group=False, path="<root>", is_virtual=True)
     top = _Node(virtual)

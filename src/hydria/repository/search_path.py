@@ -71,9 +71,7 @@ def build_search_path(
         searchpath_provider: how to label those entries in messages.
         builtin_module: the package holding hydria's built-in `hydra/` configs.
     """
-    entries = [
-        SearchPathEntry("command-line", f"file://{os.path.abspath(d)}") for d in extra_dirs
-    ]
+    entries = [SearchPathEntry("command-line", f"file://{os.path.abspath(d)}") for d in extra_dirs]
     entries.append(SearchPathEntry("hydra", f"pkg://{builtin_module}"))
     if config_dir is not None:
         entries.append(SearchPathEntry("main", f"file://{os.path.abspath(config_dir)}"))

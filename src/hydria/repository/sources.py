@@ -10,8 +10,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import threading
-from dataclasses import dataclass
 from collections.abc import Hashable
+from dataclasses import dataclass
 from typing import Any
 
 from hydria.errors import ConfigContentError, ConfigLoadError
@@ -260,11 +260,12 @@ class StoreSource(ConfigSource):
         return sorted(n for n in self.store.list(group) if self.store.is_group(f"{group}/{n}"))
 
 
-def open_source(entry: SearchPathEntry, *, store: ConfigStore, cache: ParsedFileCache) -> ConfigSource:
+def open_source(
+    entry: SearchPathEntry, *, store: ConfigStore, cache: ParsedFileCache
+) -> ConfigSource:
     """The source for a search path entry."""
     if entry.scheme == "structured":
         return StoreSource(entry, store)
     if entry.scheme == "pkg":
         return DirectorySource(entry, package_directory(entry.location), cache)
     return DirectorySource(entry, entry.location, cache)
-

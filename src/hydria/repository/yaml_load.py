@@ -33,7 +33,7 @@ _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
-class _OmegaConfRulesLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _OmegaConfRulesLoader(_BaseLoader):
     """A safe loader with OmegaConf's implicit typing and duplicate-key check."""
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
@@ -53,7 +53,9 @@ class _OmegaConfRulesLoader(_BaseLoader):  # type: ignore[misc,valid-type]
 
 
 # Appended after YAML 1.1's own float rule, so that rule still wins where both match.
-_OmegaConfRulesLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+0123456789."))
+_OmegaConfRulesLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", _FLOAT, list("-+0123456789.")
+)
 _OmegaConfRulesLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in rules if tag != _TIMESTAMP_TAG]
     for first, rules in _OmegaConfRulesLoader.yaml_implicit_resolvers.items()
