@@ -8,8 +8,8 @@ one, `compose(name, overrides)` finds its config source without being told.
 from __future__ import annotations
 
 import contextvars
-import inspect
 import os
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -149,8 +149,8 @@ def initialize(
     config_path: str | None = None, job_name: str | None = None, caller_stack_depth: int = 1
 ) -> AbstractContextManager[None]:
     """Inside this block, `compose()` reads configs from `config_path` (relative to the caller)."""
-    frame = inspect.stack()[caller_stack_depth]
-    caller_file = frame.filename
+    # sys._getframe, unlike inspect.stack(), does not read every caller's source file
+    caller_file = sys._getframe(caller_stack_depth).f_code.co_filename
     caller_dir = os.path.dirname(os.path.abspath(caller_file))
     if config_path is None:
         config_dir = None

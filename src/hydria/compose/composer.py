@@ -274,15 +274,20 @@ def compose_config(
         OmegaConf.set_readonly(cfg.hydra, False)
     apply_overrides(cfg, defaults.config_overrides)
     if "hydra" in cfg:
-        fill_runtime(
-            cfg,
-            overrides=overrides,
-            choices=defaults.choices,
-            config_name=config_name,
-            job_name=job_name,
-            search_path=repo.search_path,
-            version=version,
-        )
+        try:
+            fill_runtime(
+                cfg,
+                overrides=overrides,
+                choices=defaults.choices,
+                config_name=config_name,
+                job_name=job_name,
+                search_path=repo.search_path,
+                version=version,
+            )
+        except OmegaConfBaseException as exc:
+            raise CompositionError(
+                f"Could not record this composition in the hydra node: {exc}"
+            ) from None
         if not return_hydra_config:
             with read_write(cfg), open_dict(cfg):
                 del cfg["hydra"]

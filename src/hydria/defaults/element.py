@@ -36,6 +36,7 @@ class Element:
         "package_header",
         "deleted",
         "is_virtual",
+        "chosen_by",
     )
 
     def __init__(
@@ -64,6 +65,7 @@ class Element:
         self.package_header: str | None = None
         self.deleted = False
         self.is_virtual = is_virtual
+        self.chosen_by: str | None = None  # an override that picked this entry's option
 
     @classmethod
     def from_input(cls, d: InputDefault) -> Element:

@@ -21,6 +21,8 @@ class _Selection:
     from_command_line: bool
     declared_in: str | None = None
     used: bool = False
+    move_to: str | None = None  # `group@src:dst=option` moves the entry to package `dst`
+    origin: str = ""  # who asked for it, for messages
 
 
 @dataclass(slots=True)
@@ -39,6 +41,8 @@ class GroupOverrides:
     config_overrides: list[Override] = field(default_factory=list)
     choices: dict[str, str | None] = field(default_factory=dict)
     choices_per_group: dict[str, set[str]] = field(default_factory=dict)
+    appended_choice: dict[str, bool] = field(default_factory=dict)
+    multi_selected: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def from_overrides(
@@ -59,6 +63,12 @@ class GroupOverrides:
             plain = plain_value(o.value) if o.has_value else None
             if isinstance(plain, dict):
                 self.config_overrides.append(o)
+            elif o.package is not None and ":" in o.package and o.type is not OverrideType.CHANGE:
+                raise DefaultsListError(
+                    f"Override '{o.text}': moving a config group to another package "
+                    f"('@{o.package}') works only as '{o.key}@{o.package}=<option>', "
+                    f"without '{o.type.value}'"
+                )
             elif o.type is OverrideType.FORCE_ADD:
                 raise DefaultsListError(
                     f"Override '{o.text}': '++' cannot be used with config group '{o.key}'. "
@@ -88,17 +98,32 @@ class GroupOverrides:
                         external_append=True,
                     )
                 )
+            elif o.package is not None and ":" in o.package:
+                self._add_move(o, _option(plain))
             else:
                 self.selections[o.key_with_package] = _Selection(
-                    _option(plain), from_command_line=True
+                    _option(plain), from_command_line=True, origin=f"the override '{o.text}'"
                 )
         return self
+
+    def _add_move(self, o: Override, option: str | list[str]) -> None:
+        """`group@src:dst=option`: select `option` for the entry at `src` and move it to `dst`."""
+        assert o.package is not None
+        source, _, target = o.package.partition(":")
+        default = o.key.replace("/", ".")
+        key = o.key if source in (default, "") else f"{o.key}@{source}"
+        self.selections[key] = _Selection(
+            option, from_command_line=True, move_to=target, origin=f"the override '{o.text}'"
+        )
 
     def register_override_entry(self, containing: str, element: Element) -> None:
         """An `override group: option` entry; the first one seen (the latest in order) wins."""
         key = element.override_key
         if key not in self.selections:
-            self.selections[key] = _Selection(element.value, False, declared_in=containing)
+            origin = f"'override {element.path}: {element.value}' in '{containing}'"
+            self.selections[key] = _Selection(
+                element.value, False, declared_in=containing, origin=origin
+            )
 
     def apply_selection(self, element: Element) -> None:
         if not element.is_group:
@@ -106,7 +131,13 @@ class GroupOverrides:
         selection = self.selections.get(element.override_key)
         if selection is not None:
             element.value = selection.value
+            element.chosen_by = selection.origin
             selection.used = True
+            if selection.move_to is not None:
+                # absolute, like a package given on the command line for a top-level group
+                element.package = (
+                    f"_global_.{selection.move_to}" if selection.move_to else "_global_"
+                )
 
     def is_deleted(self, element: Element) -> bool:
         if not element.is_group:
@@ -125,46 +156,74 @@ class GroupOverrides:
         key = element.override_key
         name = element.name
         if key in self.choices and self.choices[key] != name:
-            previous = self.choices[key]
+            # Lists are walked last entry first: what is recorded already comes later.
+            later = self.choices[key]
+            if self.appended_choice.get(key):
+                raise DefaultsListError(
+                    f"'+{key}={later}' adds config group '{key}', but the defaults list "
+                    f"already selects it ('{name}'). To change the selection drop the '+': "
+                    f"'{key}={later}'."
+                )
             raise DefaultsListError(
-                f"Config group '{key}' is selected twice: '{previous}' and '{name}'. "
-                f"To replace a selection made earlier in the defaults list, write "
-                f"'override {key}: {name}'."
+                f"Config group '{key}' is selected twice in the defaults lists: '{name}', "
+                f"then '{later}'. To replace the earlier selection, write "
+                f"'override {key}: {later}' at the end of the later defaults list."
             )
-        self.choices.setdefault(key, name)
+        if key not in self.choices:
+            self.choices[key] = name
+            self.appended_choice[key] = element.external_append
         self.choices_per_group.setdefault(element.group_path, set()).add(key)
 
     def check_all_used(self) -> None:
         """Raise for a selection or deletion that matched no entry of the defaults list."""
         for key, sel in self.selections.items():
-            if sel.used:
-                continue
-            group = key.split("@")[0]
-            known = sorted(self.choices_per_group.get(group, ()))
-            if known:
-                hint = f"Did you mean to override {' or '.join(repr(k) for k in known)}?"
-            else:
-                hint = "No entry of the defaults list selects this group."
-            msg = f"Could not override '{key}'. {hint}"
-            if sel.declared_in is not None:
-                msg = f"In '{sel.declared_in}': {msg}"
-            if sel.from_command_line:
-                shown = ",".join(sel.value) if isinstance(sel.value, list) else sel.value
-                msg += f"\nTo append it to the defaults list use +{key}={shown}"
-            raise DefaultsListError(msg)
+            if not sel.used:
+                raise DefaultsListError(self._unused_selection_message(key, sel))
         for key, deletion in self.deletions.items():
             if not deletion.used:
-                desc = key if deletion.name is None else f"{key}={deletion.name}"
-                group = key.split("@")[0]
-                hint = ""
-                if deletion.name is not None:
-                    selected = self.choices.get(key)
-                    if selected is not None:
-                        hint = f" ('{key}' is '{selected}')"
-                raise DefaultsListError(
-                    f"Could not delete '{desc}': no match in the defaults list{hint}."
-                    + _did_you_mean(group, list(self.choices_per_group), "Groups in it")
+                raise DefaultsListError(self._unused_deletion_message(key, deletion))
+
+    def _unused_selection_message(self, key: str, sel: _Selection) -> str:
+        group = key.split("@")[0]
+        known = sorted(self.choices_per_group.get(group, ()))
+        if known:
+            hint = f"Did you mean to override {' or '.join(repr(k) for k in known)}?"
+        else:
+            hint = "No entry of the defaults list selects this group."
+        msg = f"Could not override '{key}'. {hint}"
+        if sel.declared_in is not None:
+            msg = f"In '{sel.declared_in}': {msg}"
+            folder = sel.declared_in.rpartition("/")[0]
+            if folder and group.startswith(folder + "/"):
+                relative = group[len(folder) + 1 :]
+                msg += (
+                    f"\nGroups in a defaults list are relative to the config's own folder "
+                    f"('{folder}/'); for the top-level group '{relative}' write "
+                    f"'override /{relative}: {sel.value}'."
                 )
+        if sel.from_command_line:
+            shown = ",".join(sel.value) if isinstance(sel.value, list) else sel.value
+            msg += f"\nTo append it to the defaults list use +{key}={shown}"
+        return msg
+
+    def _unused_deletion_message(self, key: str, deletion: _Deletion) -> str:
+        desc = key if deletion.name is None else f"{key}={deletion.name}"
+        msg = f"Could not delete '{desc}': no match in the defaults list."
+        selected = self.choices.get(key)
+        if key in self.multi_selected:
+            options = ", ".join(self.multi_selected[key])
+            return (
+                f"{msg} '{key}' selects a list of options ({options}); '~' removes a single "
+                f"selection. To select none, write '{key}=[]'."
+            )
+        if deletion.name is not None and key in self.choices:
+            return f"{msg} '{key}' is '{selected}', not '{deletion.name}'."
+        user_groups = [
+            g
+            for g in self.choices_per_group
+            if g != key and (key.startswith("hydra/") or not g.startswith("hydra/"))
+        ]
+        return msg + _did_you_mean(key.split("@")[0], user_groups, "Groups in it")
 
 
 def _option(value: object) -> str | list[str]:

@@ -98,6 +98,10 @@ def _group_entry(raw: RawConfig, key: Any, value: Any) -> GroupDefault:
     )
 
 
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
+
+
 def parse_defaults(raw: RawConfig, entries: list[Any]) -> tuple[InputDefault, ...]:
     """The records for a config's `defaults:` list.
 
@@ -133,7 +137,7 @@ def parse_defaults(raw: RawConfig, entries: list[Any]) -> tuple[InputDefault, ..
             out.append(entry)
         else:
             raise DefaultsListError(
-                f"In {where(raw)}: defaults entry {item!r} is a {type(item).__name__}; "
+                f"In {where(raw)}: defaults entry {item!r} is {_a(type(item).__name__)}; "
                 "expected a config name or a 'group: option' pair"
             )
     return tuple(out)

@@ -113,7 +113,12 @@ def _not_found(res: _Resolution, node: _Node) -> MissingOptionError | MissingPri
             f"Check that it is in your config search path.\n  Searched:\n{searched}"
         )
     parent = node.parent.element if node.parent is not None else None
-    prefix = f"In '{parent.config_path}': " if parent is not None and not parent.is_virtual else ""
+    if element.chosen_by is not None:
+        prefix = f"In {element.chosen_by}: "  # the option came from there, not the list
+    elif parent is not None and not parent.is_virtual:
+        prefix = f"In '{parent.config_path}': "
+    else:
+        prefix = ""
     if element.is_group:
         group, name = element.group_path, element.name or ""
         options = res.repo.group_options(group)
@@ -134,7 +139,9 @@ def _not_found(res: _Resolution, node: _Node) -> MissingOptionError | MissingPri
     return MissingOptionError(f"{prefix}{msg}\n  Searched:\n{searched}")
 
 
-def _resolve_interpolated(element: Element, res: _Resolution, entries: list[Element]) -> None:
+def _resolve_interpolated(
+    element: Element, res: _Resolution, entries: list[Element], owner: str
+) -> None:
     text = element.name if element.is_group else element.config_path
     assert isinstance(text, str)
     if "${defaults." in text:
@@ -154,10 +161,13 @@ def _resolve_interpolated(element: Element, res: _Resolution, entries: list[Elem
         cfg = OmegaConf.create({**table, probe: text})
         value = cfg[probe]
     except OmegaConfBaseException:
-        keys = [k for k in res.overrides.choices if isinstance(k, str)]
-        hint = f"; groups chosen so far: {', '.join(keys)}" if keys else ""
+        keys = [k for k in res.overrides.choices if isinstance(k, str) and "/" not in k]
+        hint = f"\n  Groups chosen so far: {', '.join(keys)}." if keys else ""
+        entry = f"{element.path}: {text}" if element.is_group else text
         raise DefaultsListError(
-            f"Could not resolve the interpolated option '{text}'{hint}"
+            f"In '{owner}': could not resolve the interpolated defaults entry '{entry}'. "
+            f"An option can only interpolate the choices of other config groups, e.g. "
+            f"${{db}}.{hint}"
         ) from None
     if element.is_group:
         element.value = str(value)
@@ -234,6 +244,7 @@ def _expand_children(
         res.overrides.apply_selection(e)
         if e.is_options:
             assert isinstance(e.value, list)
+            res.overrides.multi_selected[e.override_key] = list(e.value)
             for item in reversed(e.value):
                 if "${" in item:
                     raise DefaultsListError(
@@ -253,7 +264,7 @@ def _expand_children(
     considered = [e for e in entries if not (self_added and e.is_self)]
     for i, child in enumerate(children):
         if isinstance(child, Element) and not child.is_self and child.is_interpolation:
-            _resolve_interpolated(child, res, considered)
+            _resolve_interpolated(child, res, considered, parent.config_path)
             child.place(parent.group_path, parent.final_package())
             sub = _Node(child, parent=node)
             _expand(res, sub, is_root=False, interpolated=True)

@@ -1,7 +1,5 @@
-"""The functions an override value may call: casts, sweeps, sweep modifiers and `extend_list`.
-
-Argument rules and results follow Hydra 1.3's grammar functions (`json_str` and `extend_list`
-follow Hydra's main branch, the release after 1.3).
+"""The functions an override value may call: casts, sweeps, sweep modifiers and `extend_list`,
+with Hydra 1.3's argument rules and results (`json_str`, `extend_list`: Hydra's next release).
 """
 
 from __future__ import annotations
@@ -14,6 +12,7 @@ from functools import partial
 
 from hydria.errors import OverrideValueError
 from hydria.overrides.model import (
+    TYPE_NAMES,
     ChoiceSweep,
     FrozenDict,
     Glob,
@@ -22,32 +21,18 @@ from hydria.overrides.model import (
     ParsedValue,
     QuotedString,
     RangeSweep,
+    describe_type,
 )
-from hydria.overrides.sweep_values import range_items
+from hydria.overrides.sweep_values import sorted_range
 
 _NoneType = type(None)
+_NAMES_OMITTED = (QuotedString,)  # arguments are unquoted before their types are checked
 _SWEEPS = (ChoiceSweep, RangeSweep, IntervalSweep)
 _NOT_ELEMENTS = (ChoiceSweep, RangeSweep, IntervalSweep, Glob, ListExtension)
 _CASTABLE = (str, int, float, bool, tuple, FrozenDict, QuotedString, _NoneType, *_SWEEPS)
 _SORTABLE = (str, int, float, bool, tuple, FrozenDict, ChoiceSweep, RangeSweep)
 _CHOOSABLE = (str, int, float, bool, tuple, FrozenDict, ChoiceSweep)
 _NUMBER = (int, float)
-_TYPE_NAMES = {
-    str: "a string",
-    int: "an int",
-    float: "a float",
-    bool: "a bool",
-    tuple: "a list",
-    FrozenDict: "a dict",
-    QuotedString: "a quoted string",
-    _NoneType: "null",
-    ChoiceSweep: "choice()",
-    RangeSweep: "range()",
-    IntervalSweep: "interval()",
-    Glob: "glob()",
-    ListExtension: "extend_list()",
-}
-
 Scalar = str | int | float | bool | None
 Args = tuple[ParsedValue, ...]
 Kwargs = dict[str, ParsedValue]
@@ -117,21 +102,19 @@ def _bind(name: str, function: _Function, args: Args, kwargs: Kwargs) -> tuple[A
         rest = args
     elif len(args) > len(function.positional):
         most = len(function.positional)
-        raise OverrideValueError(
-            f"{name}() takes at most {most} positional arguments, got {len(args)}"
-        )
+        raise OverrideValueError(f"takes at most {most} positional arguments, got {len(args)}")
     else:
         named.update(zip((param.name for param in function.positional), args, strict=False))
     params = {param.name: param for param in function.positional + function.keyword_only}
     for key, value in kwargs.items():
         if key not in params:
-            raise OverrideValueError(f"{name}() has no parameter named '{key}'")
+            raise OverrideValueError(f"there is no parameter '{key}'")
         if key in named:
-            raise OverrideValueError(f"{name}() got two values for '{key}'")
+            raise OverrideValueError(f"'{key}' is given twice")
         named[key] = value
     for param in function.positional:
         if param.required and param.name not in named:
-            raise OverrideValueError(f"{name}() is missing its '{param.name}' argument")
+            raise OverrideValueError(f"the '{param.name}' argument is missing")
     if function.var_positional is not None:
         for index, value in enumerate(rest):
             _check_type(name, f"argument {index + 1}", function.var_positional, value)
@@ -146,28 +129,23 @@ def _check_type(name: str, label: str, param: _Param, value: ParsedValue) -> Non
     fits = type(value) in param.types if param.exact else isinstance(value, param.types)
     if not fits:
         wanted = _describe_types(param.types)
-        raise OverrideValueError(f"{name}() {label} must be {wanted}, not {describe_type(value)}")
+        raise OverrideValueError(f"{label} must be {wanted}, not {describe_type(value)}")
 
 
 def _describe_types(types: tuple[type, ...]) -> str:
-    names = [_TYPE_NAMES[kind] for kind in types if kind is not QuotedString]
+    names = [TYPE_NAMES[kind] for kind in types if kind not in _NAMES_OMITTED]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-
-
-def describe_type(value: ParsedValue) -> str:
-    """How an error message names the type of a value."""
-    return _TYPE_NAMES.get(type(value), type(value).__name__)
 
 
 def _cast_input(name: str, args: Args, kwargs: Kwargs) -> ParsedValue:
     """The value a cast applies to; several positional values make a simple choice sweep."""
     value = kwargs.get("value")
     if value is not None and args:
-        raise OverrideValueError(f"{name}() takes either positional values or value=, not both")
+        raise OverrideValueError("takes either positional values or value=, not both")
     if value is not None:
         return value
     if not args:
-        raise OverrideValueError(f"{name}() needs a value to cast")
+        raise OverrideValueError("needs a value to cast")
     return args[0] if len(args) == 1 else _simple_choice(name, args)
 
 
@@ -248,7 +226,7 @@ def _jsonable(value: ParsedValue) -> object:
 
 def _choice(args: Args, kwargs: Kwargs) -> ParsedValue:
     if not args:
-        raise OverrideValueError("choice() needs at least one value")
+        raise OverrideValueError("needs at least one value")
     first = args[0]
     if len(args) == 1 and isinstance(first, ChoiceSweep):
         # choice(sort(b,a)) makes the simple sweep `a,b` an explicit choice.
@@ -273,7 +251,7 @@ def _range(args: Args, kwargs: Kwargs) -> ParsedValue:
     assert isinstance(start, (int, float)) and isinstance(stop, (int, float))
     assert isinstance(step, (int, float))
     if step == 0:
-        raise OverrideValueError("range() step cannot be 0")
+        raise OverrideValueError("the step cannot be 0")
     return RangeSweep(start=start, stop=stop, step=step)
 
 
@@ -285,17 +263,17 @@ def _interval(args: Args, kwargs: Kwargs) -> ParsedValue:
 
 def _tag(args: Args, kwargs: Kwargs) -> ParsedValue:
     if not args:
-        raise OverrideValueError("tag() needs the tags and then a sweep, e.g. tag(lr, choice(1,2))")
+        raise OverrideValueError("needs tags and then a sweep, as in tag(lr, choice(1,2))")
     sweep = kwargs.get("sweep")
     *tags, last = args if sweep is None else (*args, sweep)
     if not isinstance(last, _SWEEPS):
         found = describe_type(last)
         raise OverrideValueError(
-            f"tag() must end with a choice(), range() or interval(), not {found}"
+            f"the last argument must be a choice(), range() or interval(), not {found}"
         )
     for tag in tags:
         if not isinstance(tag, str):
-            raise OverrideValueError(f"tag() tags must be strings, not {describe_type(tag)}")
+            raise OverrideValueError(f"tags must be strings, not {describe_type(tag)}")
     return replace(last, tags=frozenset(tag for tag in tags if isinstance(tag, str)))
 
 
@@ -330,10 +308,10 @@ def _sort(args: Args, kwargs: Kwargs) -> ParsedValue:
     for arg in args:
         if not isinstance(arg, (str, int, float, bool)):
             raise OverrideValueError(
-                f"sort() of several values takes only primitives, not {describe_type(arg)}"
+                f"several values to sort must be primitives, not {describe_type(arg)}"
             )
     if not args:
-        raise OverrideValueError("sort() needs something to sort")
+        raise OverrideValueError("needs something to sort")
     return _sort_one(_simple_choice("sort", args), reverse)
 
 
@@ -344,23 +322,8 @@ def _sort_one(value: ParsedValue, reverse: bool) -> ParsedValue:
         values = sorted(value.values, reverse=reverse)  # type: ignore[type-var]  # as above
         return replace(value, values=tuple(values))
     if isinstance(value, RangeSweep):
-        return _sort_range(value, reverse)
+        return sorted_range(value, reverse)
     return value
-
-
-def _sort_range(sweep: RangeSweep, reverse: bool) -> RangeSweep:
-    """Flip a range whose direction is not the one asked for, keeping exactly its elements.
-
-    Hydra 1.3 computed the flipped bounds from `stop`, which is wrong when the range does
-    not land on it (`sort(range(0,5,2),reverse=true)` gave 3,1,-1); this follows the fix
-    made after 1.3 and gives 4,2,0.
-    """
-    if (sweep.step > 0) != reverse:
-        return sweep
-    items = range_items(sweep)
-    if len(items) < 2:
-        return sweep
-    return replace(sweep, start=items[-1], stop=sweep.start - sweep.step, step=-sweep.step)
 
 
 def _glob(args: Args, kwargs: Kwargs) -> ParsedValue:
@@ -370,14 +333,14 @@ def _glob(args: Args, kwargs: Kwargs) -> ParsedValue:
 
 
 def _patterns(name: str, value: ParsedValue) -> tuple[str, ...]:
-    items = value if isinstance(value, tuple) else (value,)
-    patterns = tuple(_unquote(item) for item in items)
-    for pattern in patterns:
+    patterns: list[str] = []
+    for item in value if isinstance(value, tuple) else (value,):
+        pattern = _unquote(item)
         if not isinstance(pattern, str):
-            raise OverrideValueError(
-                f"glob() {name} patterns must be strings, not {describe_type(pattern)}"
-            )
-    return patterns  # type: ignore[return-value]  # every item was just checked to be a str
+            found = describe_type(pattern)
+            raise OverrideValueError(f"{name} patterns must be strings, not {found}")
+        patterns.append(pattern)
+    return tuple(patterns)
 
 
 def _extend_list(args: Args, kwargs: Kwargs) -> ParsedValue:

@@ -1,6 +1,5 @@
-"""Splits override text into tokens, reproducing the token boundaries of Hydra's override lexer.
-
-Like Hydra, the lexer has a key mode (before the first `=`) and a value mode (after it).
+"""Splits override text into tokens exactly where Hydra's override lexer does: in key mode
+up to the first `=`, in value mode after it.
 """
 
 from __future__ import annotations
@@ -101,8 +100,11 @@ def typed_value(token: Token) -> str | int | float | bool | None:
 
 
 def unquote(token_text: str) -> str:
-    """The text of a QUOTED_VALUE token: a backslash run before a quote was doubled, and one
-    more backslash escapes a quote inside the text."""
+    """The text inside a QUOTED_VALUE token.
+
+    Only backslashes just before a quote are escapes: such a run stands for half as many
+    backslashes, and an odd run also keeps the quote, which is then part of the text.
+    """
     rest = token_text[1:]
     if "\\" not in rest:
         return rest[:-1]
@@ -243,30 +245,18 @@ def _escape(text: str, pos: int) -> Token:
 
 def _word_or_number(text: str, pos: int) -> Token:
     """The longest of FLOAT, INT, BOOL, NULL, UNQUOTED_CHAR and ID, earlier rule on a tie."""
-    best = Token(UNQUOTED_CHAR, text[pos], pos) if text[pos] in "+-." else None
-    for kind, pattern in ((FLOAT, FLOAT_RE), (INT, INT_RE)):
-        match = pattern.match(text, pos)
-        if match is not None and (best is None or match.end() - pos > len(best.text)):
-            best = Token(kind, match.group(), pos)
     match = ID_RE.match(text, pos)
     if match is not None:
+        # Starting with a letter: an identifier, unless it is exactly a keyword (any case).
         word = match.group()
-        keyword = _keyword_prefix(word)
-        if keyword is not None and (best is None or len(keyword.text) > len(best.text)):
-            best = Token(keyword.kind, keyword.text, pos)
-        if best is None or len(word) > len(best.text):
-            best = Token(ID, word, pos)
-    assert best is not None, "every ASCII letter, digit, '_', '+', '-' or '.' starts a token"
+        return Token(_KEYWORDS.get(word.lower(), ID), word, pos)
+    # A digit always starts an INT; a lone sign or point is an UNQUOTED_CHAR.
+    best = Token(UNQUOTED_CHAR, text[pos], pos)
+    for kind, pattern in ((FLOAT, FLOAT_RE), (INT, INT_RE)):
+        match = pattern.match(text, pos)
+        if match is not None and (best.kind == UNQUOTED_CHAR or match.end() - pos > len(best.text)):
+            best = Token(kind, match.group(), pos)
     return best
-
-
-def _keyword_prefix(word: str) -> Token | None:
-    """`true`, `false`, `null`, `inf` or `nan` (any case) at the start of an identifier."""
-    for size in (5, 4, 3):
-        kind = _KEYWORDS.get(word[:size].lower())
-        if kind is not None:
-            return Token(kind, word[:size], 0)
-    return None
 
 
 def _value_error(char: str) -> str:

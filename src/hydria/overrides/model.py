@@ -124,7 +124,7 @@ class Override:
     Attributes:
         type: which prefix it had.
         key: the key or config group, as written (`db.port`, `server/db`, `hydra/launcher`).
-        package: the text after `@` (`pkg`, `src:dst`, or `""` for a bare `@`), or None.
+        package: the text after `@` (`pkg`, `a.b`, `_global_`, or `""` for a bare `@`), or None.
         value: the parsed value; None for a `~key` with no value.
         has_value: whether `=` was present (`~key` vs `~key=value`; `key=` is an empty string).
         text: the override exactly as given, for messages.
@@ -201,3 +201,26 @@ def _items_identical(
         values_identical(ka, kb) and values_identical(va, vb)
         for (ka, va), (kb, vb) in zip(a, b, strict=True)
     )
+
+
+# How error messages name the type of a value.
+TYPE_NAMES = {
+    str: "a string",
+    int: "an int",
+    float: "a float",
+    bool: "a bool",
+    tuple: "a list",
+    FrozenDict: "a dict",
+    QuotedString: "a quoted string",
+    type(None): "null",
+    ChoiceSweep: "choice()",
+    RangeSweep: "range()",
+    IntervalSweep: "interval()",
+    Glob: "glob()",
+    ListExtension: "extend_list()",
+}
+
+
+def describe_type(value: ParsedValue) -> str:
+    """How an error message names the type of a value: `an int`, `a list`, `choice()`."""
+    return TYPE_NAMES.get(type(value), type(value).__name__)

@@ -29,7 +29,7 @@ from typing import NoReturn
 
 from hydria.errors import OverrideError, OverrideParseError, OverrideValueError
 from hydria.overrides import lexer
-from hydria.overrides.functions import call_function, describe_type
+from hydria.overrides.functions import call_function
 from hydria.overrides.lexer import Token
 from hydria.overrides.model import (
     ChoiceSweep,
@@ -44,6 +44,7 @@ from hydria.overrides.model import (
     Quote,
     QuotedString,
     RangeSweep,
+    describe_type,
 )
 
 MAX_DEPTH = 100
@@ -61,12 +62,19 @@ _KEY_PARTS = frozenset(
 )
 _VALUE_PARTS = _KEY_PARTS | {lexer.INTERPOLATION, lexer.COLON}
 _NOT_NESTABLE = (ChoiceSweep, RangeSweep, IntervalSweep, Glob, ListExtension)
+_UNEXPECTED = {
+    lexer.EQUAL: "'=' in a value must be escaped as \\= or quoted",
+    lexer.PCLOSE: "this ')' closes nothing",
+    lexer.BRACKET_CLOSE: "this ']' closes nothing",
+    lexer.BRACE_CLOSE: "this '}' closes nothing",
+}
 _PREFIXES = {lexer.TILDE: OverrideType.DELETE, lexer.PLUS: OverrideType.ADD}
 # The common `db.port=3307` / `db=mysql`: a plain key and a value of one token or of
 # characters that only ever join into a string. Its result is what the full parser gives.
 _SIMPLE = re.compile(
-    r"(\+\+|\+|~)?([A-Za-z_][\w-]*(?:(?:/[A-Za-z_][\w-]*)+|(?:\.(?:[A-Za-z_$][\w$-]*|0|[1-9][0-9]*))*))"
-    r"=([\w.+/:@%*?|-]{0,100})\Z",
+    r"(\+\+|\+|~)?"
+    r"([A-Za-z_][\w-]*(?:(?:/[A-Za-z_][\w-]*)+|(?:\.(?:[A-Za-z_$][\w$-]*|0|[1-9][0-9]*))*))"
+    r"=([\w.+/:@%*?|-]{0,100})\Z",  # longer values go the long way: int() limits digits
     re.ASCII,
 )
 _SIMPLE_TYPES = {
@@ -156,7 +164,10 @@ class _Parser:
                 lexer.EQUAL, "a key" if not key and package is None else "'=' after the key"
             )
             value = "" if self.peek().kind == lexer.EOF else self.value()
-            self.expect(lexer.EOF, "',' or the end of the override")
+            if self.peek().kind != lexer.EOF:
+                self.fail(
+                    _UNEXPECTED.get(self.peek().kind, "expected ',' or the end of the override")
+                )
         if self.deferred is not None:
             raise self.deferred
         return Override(
@@ -321,7 +332,8 @@ class _Parser:
             self.defer(self.value_error(start.pos, message))
 
     def peek(self, offset: int = 0) -> Token:
-        return self.tokens[min(self.position + offset, len(self.tokens) - 1)]
+        # Looking ahead (offset 1) only happens from an ID, which is never the last token.
+        return self.tokens[self.position + offset]
 
     def advance(self) -> Token:
         token = self.tokens[self.position]
@@ -336,7 +348,11 @@ class _Parser:
     def fail(self, expected: str) -> NoReturn:
         token = self.peek()
         # The lexer's own message says more than "expected ..." about a character it refused.
-        raise self.parse_error(token.pos, token.text if token.kind == lexer.ERROR else expected)
+        if token.kind == lexer.ERROR:
+            raise self.parse_error(token.pos, token.text)
+        # Point at the token's first visible character, not at the spaces it absorbed.
+        position = token.pos + len(token.text) - len(token.text.lstrip(" \t"))
+        raise self.parse_error(position if token.text.strip() else token.pos, expected)
 
     def defer(self, error: OverrideError) -> None:
         if self.deferred is None:

@@ -1,7 +1,5 @@
-"""Writes overrides and values back as override text that parses to the same override.
-
-Where Hydra's own rendering (the text its sweepers give each job) parses back unchanged,
-the text is the same as Hydra's: `True`, `1e-05`, `[a,b]`, `{a:1}`, `a\\ b`.
+"""Writes overrides and values back as text that parses to the same override; where Hydra's
+own spelling (what its sweepers give each job: `True`, `[a,b]`, `a\\ b`) round-trips, it is used.
 """
 
 from __future__ import annotations
@@ -9,7 +7,7 @@ from __future__ import annotations
 import re
 
 from hydria.errors import OverrideError, OverrideValueError
-from hydria.overrides.functions import call_function, describe_type
+from hydria.overrides.functions import call_function
 from hydria.overrides.model import (
     ChoiceSweep,
     DictKey,
@@ -22,6 +20,7 @@ from hydria.overrides.model import (
     Quote,
     QuotedString,
     RangeSweep,
+    describe_type,
     values_identical,
 )
 from hydria.overrides.parser import parse_override
@@ -63,9 +62,9 @@ def _is_plain_simple_sweep(sweep: ChoiceSweep) -> bool:
     return sweep.simple_form and not sweep.shuffle and not sweep.tags and len(sweep.values) > 1
 
 
-def quote(text: str, quote: Quote) -> str:
+def quote(text: str, style: Quote) -> str:
     """`text` in quotes, escaped so the lexer ends the value at the closing quote."""
-    mark = quote.value
+    mark = style.value
     # Inside, a quote needs an odd run of backslashes before it; at the end the run is even.
     body = _BACKSLASHES_BEFORE[mark].sub(lambda run: "\\" * (2 * len(run[1]) + 1) + mark, text)
     trailing = "\\" * (len(text) - len(text.rstrip("\\")))

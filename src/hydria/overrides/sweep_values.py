@@ -6,6 +6,7 @@ import fnmatch
 import math
 import random
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from hydria.errors import OverrideValueError
@@ -82,3 +83,18 @@ def range_items(sweep: RangeSweep) -> Sequence[int | float]:
         items.append(float(current))
         current += increment
     return items
+
+
+def sorted_range(sweep: RangeSweep, reverse: bool) -> RangeSweep:
+    """The range with the same elements, ascending, or descending when `reverse`.
+
+    Hydra 1.3 computed the flipped bounds from `stop`, which is wrong when the range does
+    not land on it (`sort(range(0,5,2),reverse=true)` gave 3,1,-1); this follows the fix
+    made after 1.3 and gives 4,2,0.
+    """
+    if (sweep.step > 0) != reverse:
+        return sweep
+    items = range_items(sweep)
+    if len(items) < 2:
+        return sweep
+    return replace(sweep, start=items[-1], stop=sweep.start - sweep.step, step=-sweep.step)
