@@ -32,6 +32,7 @@ ERRORS = [
     "ConfigSyntaxError",
     "DefaultsListError",
     "HydriaError",
+    "InstantiationError",
     "MissingConfigError",
     "MissingOptionError",
     "MissingPrimaryConfigError",

@@ -28,6 +28,7 @@ __all__ = [
     "ConfigSyntaxError",
     "DefaultsListError",
     "HydriaError",
+    "InstantiationError",
     "MissingConfigError",
     "MissingOptionError",
     "MissingPrimaryConfigError",

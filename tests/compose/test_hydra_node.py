@@ -286,11 +286,8 @@ def test_bad_type_written_by_a_config_names_it() -> None:
     with pytest.raises(CompositionError) as info:
         _compose(name="bad_chdir")
     assert str(info.value) == (
-        f"In 'bad_chdir' ({DATA / 'bad_chdir.yaml'}): invalid value in the hydra node: "
-        "Value 'notabool' is not a valid bool (type str)\n"
-        "    full_key: job.chdir\n"
-        "    reference_type=JobConf\n"
-        "    object_type=JobConf"
+        f"In 'bad_chdir' ({DATA / 'bad_chdir.yaml'}): invalid value for 'hydra.job.chdir': "
+        "Value 'notabool' is not a valid bool (type str)"
     )
 
 
@@ -352,8 +349,8 @@ def test_unknown_builtin_option() -> None:
     with pytest.raises(MissingOptionError) as info:
         _compose(["hydra/launcher=nope"])
     assert str(info.value) == (
-        "In 'hydra/config': Could not load 'hydra/launcher/nope': no option 'nope' in config "
-        "group 'hydra/launcher'.\n"
+        "In the override 'hydra/launcher=nope': Could not load 'hydra/launcher/nope': no option "
+        "'nope' in config group 'hydra/launcher'.\n"
         "  Available options: basic.\n"
         "  Searched:\n"
         "    provider=hydra, path=pkg://hydria.builtin.conf\n"

@@ -86,12 +86,6 @@ def test_same_size_edit_is_picked_up(tree: Path) -> None:
     assert _compose(tree)["db"] == {"driver": "mysql", "port": 3307}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the defaults-list memo misses edits to the primary config's defaults list "
-    "(the primary is loaded for hydra.searchpath before the journal starts, so the journal "
-    "never records it)",
-)
 def test_edited_primary_defaults_list_is_picked_up(tree: Path) -> None:
     assert _compose(tree)["db"]["driver"] == "mysql"
     _write(tree / "config.yaml", "defaults:\n  - db: postgresql\n  - _self_\nname: first\n")
@@ -136,8 +130,8 @@ def test_deleted_option_file_gives_the_missing_option_error(tree: Path) -> None:
     with pytest.raises(MissingOptionError) as info:
         _compose(tree, ["db=postgresql"])
     assert str(info.value).startswith(
-        "In 'config': Could not load 'db/postgresql': no option 'postgresql' in config group "
-        "'db'.\n  Available options: mysql.\n  Searched:\n"
+        "In the override 'db=postgresql': Could not load 'db/postgresql': no option "
+        "'postgresql' in config group 'db'.\n  Available options: mysql.\n  Searched:\n"
     )
 
 
@@ -166,11 +160,6 @@ def test_two_stores_do_not_share_memos(tree: Path) -> None:
     assert _compose(tree, ["db=memory"], store=two)["db"] == {"driver": "two"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: same cause as above; a deleted primary config gives CompositionError "
-    "\"Config 'config' disappeared during composition\" instead of MissingPrimaryConfigError",
-)
 def test_deleted_primary_config_gives_the_missing_primary_error(tree: Path) -> None:
     _compose(tree)
     (tree / "config.yaml").unlink()
@@ -178,12 +167,6 @@ def test_deleted_primary_config_gives_the_missing_primary_error(tree: Path) -> N
         _compose(tree)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: same cause as above; after composing a primary config from one store, "
-    "composing the same name with a store that lacks it gives CompositionError "
-    "\"Config '...' disappeared during composition\"",
-)
 def test_primary_config_missing_from_a_second_store() -> None:
     name = "memo_test_primary_missing_from_second_store"
     first = hydria.ConfigStore()

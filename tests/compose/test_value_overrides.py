@@ -464,31 +464,19 @@ def test_sweep_is_rejected_before_anything_else_fails() -> None:
         _compose(["nope.key=1", "app.rate=1,2"])
 
 
-# Known problems, reported; each test fails (XPASS, strict) once the problem is fixed.
+# Problems found and fixed; kept as regression tests.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="BUG: a non-numeric list index crashes with a bare ValueError from int()",
-)
 def test_non_numeric_list_index_is_a_composition_error() -> None:
     with pytest.raises(CompositionError):
         _compose(["app.tags.x=1"])
 
 
-@pytest.mark.xfail(
-    strict=True, reason="BUG: '~key=extend_list(...)' appends to the list instead of failing"
-)
 def test_delete_with_extend_list_is_refused() -> None:
     with pytest.raises(HydriaError):
         _compose(["~app.tags=extend_list(d)"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="message problem: says 'db' is not in the config, though only 'db.extra' is missing",
-)
 def test_dict_override_with_a_new_key_does_not_claim_the_node_is_missing() -> None:
     with pytest.raises(CompositionError) as info:
         _compose(["db={user: x, extra: 1}"])

@@ -18,6 +18,7 @@ from hydria.overrides import (
     RangeSweep,
     parse_override,
     parse_overrides,
+    render_override,
     values_identical,
 )
 
@@ -247,13 +248,6 @@ def _error(text: str) -> str:
             "    a@b@c=1\n"
             "       ^",
             id="two-packages",
-        ),
-        pytest.param(
-            "db@a:b=x",
-            "Could not parse override 'db@a:b=x': expected '=' after the key (at column 5)\n"
-            "    db@a:b=x\n"
-            "        ^",
-            id="package-rename",
         ),
         pytest.param(
             "0=1",
@@ -489,3 +483,18 @@ def test_parse_overrides_keeps_order() -> None:
 def test_value_error_in_a_list_of_overrides_names_it() -> None:
     with pytest.raises(OverrideValueError, match="^Could not evaluate override #3 'c=int\\(x\\)'"):
         parse_overrides(["a=1", "b=2", "c=int(x)"])
+
+
+@pytest.mark.parametrize(
+    ("text", "package"),
+    [
+        pytest.param("db@src:dst=mysql", "src:dst", id="move"),
+        pytest.param("db@:dst=mysql", ":dst", id="move-from-default"),
+        pytest.param("server/db@a.b:c.d=x", "a.b:c.d", id="move-dotted"),
+    ],
+)
+def test_group_move_package(text: str, package: str) -> None:
+    """`group@src:dst` (hydria extension; Hydra 1.3 rejects it) keeps both packages."""
+    o = parse_override(text)
+    assert o.package == package
+    assert render_override(o) == text

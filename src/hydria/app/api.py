@@ -57,6 +57,12 @@ def _primary_repository(
             f"Primary config directory not found: '{os.path.abspath(config_dir)}'. "
             "Check that it exists and is readable."
         )
+    for extra in extra_dirs:
+        if not os.path.isdir(extra):
+            raise MissingConfigError(
+                f"Additional config directory not found: '{os.path.abspath(extra)}'. "
+                "Check that it exists and is readable."
+            )
     if config_module is not None and package_directory(config_module) is None:
         raise MissingConfigError(
             f"Primary config module '{config_module}' not found. Check that it is importable "

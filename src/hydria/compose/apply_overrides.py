@@ -20,9 +20,23 @@ def _existing(cfg: DictConfig, key: str) -> Any:
     return OmegaConf.select(cfg, key, throw_on_missing=False)
 
 
+def _holds_key(cfg: DictConfig, key: str) -> bool:
+    parent_key, _, leaf = key.rpartition(".")
+    node = OmegaConf.select(cfg, parent_key, throw_on_missing=False) if parent_key else cfg
+    # `leaf in node` is False for a key holding ???; keys() lists every key
+    return isinstance(node, DictConfig) and leaf in node.keys()  # noqa: SIM118
+
+
 def _delete(cfg: DictConfig, o: Override, value: Any) -> None:
     current = _existing(cfg, o.key)
     if current is None:
+        if _holds_key(cfg, o.key):
+            # Hydra treats a key whose value is null or ??? as absent here; so do we.
+            raise CompositionError(
+                f"Override '{o.text}': cannot delete '{o.key}': its value is null or '???', "
+                "and '~' only deletes keys that hold a value (as in Hydra). "
+                f"Set it instead, e.g. '{o.key}=null'"
+            )
         raise CompositionError(
             f"Override '{o.text}': cannot delete '{o.key}', it is not in the config"
         )
@@ -61,6 +75,11 @@ def _apply_one(cfg: DictConfig, o: Override) -> None:
             f"'{o.key}' on the search path"
         )
     if isinstance(o.value, ListExtension):
+        if o.type is not OverrideType.CHANGE:
+            raise CompositionError(
+                f"Override '{o.text}': extend_list appends to an existing list and takes no "
+                f"'{o.type.value}' prefix; write '{o.key}=extend_list(...)'"
+            )
         _extend(cfg, o, o.value)
         return
     value = plain_value(o.value) if o.has_value else None
@@ -79,9 +98,14 @@ def _apply_one(cfg: DictConfig, o: Override) -> None:
     else:
         try:
             OmegaConf.update(cfg, o.key, value, merge=True)
-        except (ConfigAttributeError, ConfigKeyError):
+        except (ConfigAttributeError, ConfigKeyError) as exc:
+            # a dict value merges into the node: the missing key may be one of its own
+            missing = getattr(exc, "full_key", None) or o.key
+            if _existing(cfg, o.key) is None:
+                missing = o.key
             raise CompositionError(
-                f"Override '{o.text}': '{o.key}' is not in the config.\n  To add it use '+{o.text}'"
+                f"Override '{o.text}': '{missing}' is not in the config.\n"
+                f"  To add it use '+{o.text}'"
             ) from None
 
 
@@ -94,5 +118,11 @@ def apply_overrides(cfg: DictConfig, overrides: Sequence[Override]) -> None:
     for o in overrides:
         try:
             _apply_one(cfg, o)
+        except CompositionError:
+            raise
         except OmegaConfBaseException as exc:
             raise CompositionError(f"Override '{o.text}' could not be applied: {exc}") from None
+        except (ValueError, TypeError, LookupError) as exc:  # OmegaConf lets some through
+            raise CompositionError(
+                f"Override '{o.text}' could not be applied to '{o.key}': {exc}"
+            ) from None

@@ -41,7 +41,11 @@ class ConfigMemo:
             assert isinstance(cfg, DictConfig)
             return cfg
         cfg = build()
-        blob = pickle.dumps(cfg, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            blob = pickle.dumps(cfg, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, AttributeError, TypeError):
+            return cfg  # e.g. a structured config whose class is local to a function
+
         with self._lock:
             self._entries[key] = blob
             while len(self._entries) > self._size:

@@ -77,8 +77,11 @@ def typed_hydra_node(items: Sequence[MergeItem]) -> DictConfig:
         try:
             node.merge_with(part)
         except OmegaConfBaseException as exc:
+            key = getattr(exc, "full_key", None)
+            where = f"'hydra.{key}'" if key else "the hydra node"
+            reason = (getattr(exc, "msg", None) or str(exc)).split("\n")[0]
             raise CompositionError(
-                f"In '{item.config_path}' ({item.source}): invalid value in the hydra node: {exc}"
+                f"In '{item.config_path}' ({item.source}): invalid value for {where}: {reason}"
             ) from None
     return node
 

@@ -23,7 +23,7 @@ from hydria.repository import ConfigRepository
 @dataclass(frozen=True, slots=True)
 class _Entry:
     result: DefaultsList
-    journal: tuple[tuple[str, str, Hashable], ...]
+    journal: tuple[tuple[tuple[str, str], Hashable], ...]
 
 
 class DefaultsMemo:
@@ -47,20 +47,21 @@ class DefaultsMemo:
         with self._lock:
             entry = self._entries.get(key)
         if entry is not None and all(
-            repo.answer(question, subject) == answer for question, subject, answer in entry.journal
+            repo.answer(question, subject) == answer
+            for (question, subject), answer in entry.journal
         ):
             with self._lock:
                 self._entries[key] = entry
                 self._entries.move_to_end(key)
             return entry.result
-        journal: list[tuple[str, str, Hashable]] = []
+        journal: dict[tuple[str, str], Hashable] = {}
         repo.journal = journal
         try:
             result = resolve_defaults(repo, config_name, overrides, skip_missing=skip_missing)
         finally:
             repo.journal = None
         with self._lock:
-            self._entries[key] = _Entry(result, tuple(journal))
+            self._entries[key] = _Entry(result, tuple(journal.items()))
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
         return result

@@ -146,7 +146,12 @@ def _lex_key(text: str, tokens: list[Token]) -> int | None:
             continue
         token = _key_word(text, pos)
         if token is None:
-            tokens.append(Token(ERROR, _key_error(char), pos))
+            if char == "." and pos + 1 < end:  # the fault is what follows the dot
+                bad = text[pos + 1]
+                message = f"{bad!r} cannot start a key name (after '.')"
+                tokens.append(Token(ERROR, message, pos + 1))
+            else:
+                tokens.append(Token(ERROR, _key_error(char), pos))
             return None
         tokens.append(token)
         pos += len(token.text)

@@ -5,7 +5,7 @@ The grammar (EBNF; upper-case names are tokens of `lexer.py`, quoted strings the
     override         = ( "~" key [ "=" [ value ] ]
                        | "+" [ "+" ] key "=" [ value ]
                        | key "=" [ value ] ) EOF ;
-    key              = package_or_group [ "@" package ] ;
+    key              = package_or_group [ "@" package [ ":" package ] ] ;
     package_or_group = ID "/" ID { "/" ID } | package ;
     package          = [ ID | KEY_SPECIAL | DOT_PATH ] ;
     value            = element { "," element } ;      (* two or more: a simple choice sweep *)
@@ -179,7 +179,11 @@ class _Parser:
         if self.peek().kind != lexer.AT:
             return key, None
         self.advance()
-        return key, self.package()
+        package = self.package()
+        if self.peek().kind == lexer.COLON:  # `group@src:dst`: move the group to another package
+            self.advance()
+            package = f"{package}:{self.package()}"
+        return key, package
 
     def package_or_group(self) -> str:
         if self.peek().kind != lexer.ID or self.peek(1).kind != lexer.SLASH:

@@ -20,8 +20,9 @@ class ConfigRepository:
 
     A repository lives for one composition: it memoises lookups, so the tree is
     assumed not to change while one config is being composed. When `journal` is a
-    list, every question asked and its answer are appended to it, so a memo of a
-    result built from those answers can later check they still hold.
+    dict, every question asked (including ones answered from the memo) is recorded
+    with its answer, so a memo of a result built from those answers can later check
+    that they still hold.
     """
 
     def __init__(
@@ -39,7 +40,7 @@ class ConfigRepository:
         ]
         self._loaded: dict[str, RawConfig | None] = {}
         self._groups: dict[str, bool] = {}
-        self.journal: list[tuple[str, str, Hashable]] | None = None
+        self.journal: dict[tuple[str, str], Hashable] | None = None
 
     def with_search_path(self, search_path: Sequence[SearchPathEntry]) -> ConfigRepository:
         """A repository over another search path sharing this one's store and file cache."""
@@ -54,15 +55,16 @@ class ConfigRepository:
     def load(self, path: str) -> RawConfig | None:
         """The config at `path` from the first source that has it, or None."""
         if path in self._loaded:
-            return self._loaded[path]
-        found = None
-        for source in self.sources:
-            if source.is_config(path):
-                found = source.load(path)
-                break
-        self._loaded[path] = found
+            found = self._loaded[path]
+        else:
+            found = None
+            for source in self.sources:
+                if source.is_config(path):
+                    found = source.load(path)
+                    break
+            self._loaded[path] = found
         if self.journal is not None:
-            self.journal.append(("load", path, None if found is None else found.identity))
+            self.journal.setdefault(("load", path), None if found is None else found.identity)
         return found
 
     def config_exists(self, path: str) -> bool:
@@ -73,8 +75,8 @@ class ConfigRepository:
         if known is None:
             known = any(s.is_group(group) for s in self.sources)
             self._groups[group] = known
-            if self.journal is not None:
-                self.journal.append(("group", group, known))
+        if self.journal is not None:
+            self.journal.setdefault(("group", group), known)
         return known
 
     def group_options(self, group: str) -> list[str]:
@@ -85,7 +87,7 @@ class ConfigRepository:
                 names.update(source.list_options(group))
         options = sorted(names)
         if self.journal is not None:
-            self.journal.append(("options", group, tuple(options)))
+            self.journal.setdefault(("options", group), tuple(options))
         return options
 
     def answer(self, question: str, subject: str) -> Hashable:
