@@ -24,21 +24,6 @@ from hydria.errors import (
     HydriaError,
     MissingOptionError,
     MissingPrimaryConfigError,
-    OverrideParseError,
-)
-from hydria.overrides import parse_override
-
-
-def _parser_has_move() -> bool:
-    try:
-        parse_override("db@src:dst=mysql")
-    except OverrideParseError:
-        return False
-    return True
-
-
-MOVE_PENDING = pytest.mark.xfail(
-    not _parser_has_move(), strict=True, reason="parser support pending for group@src:dst"
 )
 
 
@@ -335,8 +320,7 @@ ERROR_CASES = [
         DefaultsListError,
         "Override '+db@db:backup=mysql': moving a config group to another package "
         "('@db:backup') works only as 'db@db:backup=<option>', without '+'",
-        id="move-with-append",  # hydria extension: Hydra 1.3 cannot parse '@src:dst'
-        marks=MOVE_PENDING,
+        id="move-with-append",  # hydria extension: Hydra 1.3 cannot parse '@src:dst',
     ),
     # ------------------------------------------------------------ interpolated options
     err(

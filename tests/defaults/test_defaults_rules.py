@@ -17,24 +17,9 @@ import pytest
 
 import hydria
 from hydria.defaults import DefaultsList, ResultDefault
-from hydria.errors import OverrideParseError
-from hydria.overrides import parse_override
 
 MYSQL = {"driver": "mysql", "port": 3306}
 POSTGRESQL = {"driver": "postgresql", "port": 5432}
-
-
-def _parser_has_move() -> bool:
-    try:
-        parse_override("db@src:dst=mysql")
-    except OverrideParseError:
-        return False
-    return True
-
-
-MOVE_PENDING = pytest.mark.xfail(
-    not _parser_has_move(), strict=True, reason="parser support pending for group@src:dst"
-)
 
 
 def case(
@@ -452,7 +437,6 @@ COMPOSE_CASES = [
         {"backup": POSTGRESQL, "app": "demo"},  # the entry keeps its place in the list
         {"db@backup": "postgresql"},
         id="move-default-package",
-        marks=MOVE_PENDING,
     ),
     case(
         "package_kw",
@@ -461,7 +445,6 @@ COMPOSE_CASES = [
         {"db": {"driver": "mysql"}, "spare": {"driver": "mysql"}},
         {"db@spare": "mysql", "db": "mysql"},
         id="move-explicit-package",
-        marks=MOVE_PENDING,
     ),
 ]
 

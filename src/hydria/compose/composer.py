@@ -85,14 +85,19 @@ def _searchpath_from(
             f"got {type(content).__name__} ({raw.filename or raw.source})"
         )
     hydra = content.get("hydra") if isinstance(content, dict) else None
-    if isinstance(content, DictConfig):
-        value = OmegaConf.select(content, "hydra.searchpath")
-    elif isinstance(hydra, dict) and "searchpath" in hydra:
-        value = hydra["searchpath"]
-        if "${" in repr(value):
-            value = OmegaConf.select(OmegaConf.create(content), "hydra.searchpath")
-    else:
-        value = None
+    try:
+        if isinstance(content, DictConfig):
+            value = OmegaConf.select(content, "hydra.searchpath")
+        elif isinstance(hydra, dict) and "searchpath" in hydra:
+            value = hydra["searchpath"]
+            if "${" in repr(value):
+                value = OmegaConf.select(OmegaConf.create(content), "hydra.searchpath")
+        else:
+            value = None
+    except OmegaConfBaseException as exc:
+        raise CompositionError(
+            f"In '{config_name}': cannot read hydra.searchpath: {str(exc).splitlines()[0]}"
+        ) from None
     if value is None:
         return None, ""
     if not isinstance(value, list):
