@@ -33,6 +33,7 @@ ERRORS = [
     "DefaultsListError",
     "HydriaError",
     "InstantiationError",
+    "JobContextError",
     "MissingConfigError",
     "MissingOptionError",
     "MissingPrimaryConfigError",
@@ -40,6 +41,7 @@ ERRORS = [
     "OverrideParseError",
     "OverrideValueError",
     "SweepNotAllowedError",
+    "UsageError",
 ]
 
 # Each error's direct bases, as the tree in hydria.errors' docstring draws it.
@@ -58,6 +60,8 @@ ERROR_BASES = {
     "CompositionError": ("HydriaError", "ValueError"),
     "SweepNotAllowedError": ("CompositionError",),
     "InstantiationError": ("HydriaError",),
+    "UsageError": ("HydriaError", "ValueError"),
+    "JobContextError": ("HydriaError", "RuntimeError"),
 }
 
 

@@ -1,6 +1,7 @@
 """Every exception hydria raises, in one tree, so callers can catch by meaning.
 
     HydriaError
+    ├── UsageError (ValueError)             a bad command line (unknown flag, missing argument)
     ├── OverrideError (ValueError)
     │   ├── OverrideParseError          text is not valid override grammar (caret under the fault)
     │   └── OverrideValueError          a function or cast in an override cannot be evaluated
@@ -13,6 +14,7 @@
     ├── DefaultsListError (ValueError)      a defaults list cannot be resolved
     ├── CompositionError (ValueError)       merging configs or applying value overrides failed
     │   └── SweepNotAllowedError            a sweep reached compose (it needs multirun)
+    ├── JobContextError (RuntimeError)      HydraConfig.get() or ${hydra:...} outside a job
     └── InstantiationError                  reserved for `instantiate` (later work)
 
 Errors are built where the failure happens and carry the offending input and
@@ -29,6 +31,7 @@ __all__ = [
     "DefaultsListError",
     "HydriaError",
     "InstantiationError",
+    "JobContextError",
     "MissingConfigError",
     "MissingOptionError",
     "MissingPrimaryConfigError",
@@ -36,11 +39,20 @@ __all__ = [
     "OverrideParseError",
     "OverrideValueError",
     "SweepNotAllowedError",
+    "UsageError",
 ]
 
 
 class HydriaError(Exception):
     """Base of every error hydria raises on purpose."""
+
+
+class UsageError(HydriaError, ValueError):
+    """The command line itself is wrong: an unknown flag, a flag without its argument."""
+
+
+class JobContextError(HydriaError, RuntimeError):
+    """Something asked for the current job (HydraConfig.get(), ${hydra:...}) outside one."""
 
 
 class OverrideError(HydriaError, ValueError):

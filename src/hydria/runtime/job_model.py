@@ -1,0 +1,62 @@
+"""The records a job is described and reported by: what to run, and how it went.
+
+A `JobSpec` holds everything a job needs (no global state), so a launcher can
+send it to another process; a `JobReturn` is what comes back.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from omegaconf import DictConfig
+
+
+class JobStatus(enum.Enum):
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JobSpec:
+    """One job to run.
+
+    Attributes:
+        config: the composed config *with* its filled `hydra` node (`return_hydra_config`).
+        task: the user's function; it receives the config without the `hydra` node.
+        task_overrides: the overrides that shaped the task config (`.hydra/overrides.yaml`).
+        dir_key: which config key names the output directory: `hydra.run.dir` for a run;
+            for a sweep job `hydra.sweep.dir`, with `subdir_key` `hydra.sweep.subdir`.
+        subdir_key: see `dir_key`; None for a single run.
+        configure_logging: apply `hydra.job_logging` around the task.
+    """
+
+    config: DictConfig
+    task: Callable[[DictConfig], Any]
+    task_overrides: tuple[str, ...] = ()
+    dir_key: str = "hydra.run.dir"
+    subdir_key: str | None = None
+    configure_logging: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JobReturn:
+    """How a job went.
+
+    Attributes:
+        status: COMPLETED, or FAILED when the task raised.
+        return_value: what the task returned (None when it failed).
+        error: the exception the task raised, with its traceback, or None.
+        output_dir: the job's absolute output directory.
+        config: the task config the job received (without `hydra`).
+        hydra_config: the job's `hydra` node as it was while the task ran.
+    """
+
+    status: JobStatus
+    return_value: Any = None
+    error: BaseException | None = None
+    output_dir: str = ""
+    config: DictConfig | None = None
+    hydra_config: DictConfig | None = None
