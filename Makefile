@@ -19,7 +19,7 @@ $(VENV23)/.installed: pyproject.toml
 	touch $@
 
 demo: $(VENV)/.installed
-	$(PY) examples/seed_tour/app.py
+	$(PY) examples/tour.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests benchmarks examples

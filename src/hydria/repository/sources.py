@@ -204,7 +204,18 @@ class DirectorySource(ConfigSource):
 
 
 def package_directory(module: str) -> str | None:
-    """The directory of an importable package, or None when it cannot be found."""
+    """The directory of an importable package, or None when it cannot be found.
+
+    `module` may go on with a path inside the package (`my_app/conf`), as Hydra's
+    `pkg://` URLs do when an app run with `python -m` names a config folder.
+    """
+    module, _, inner = module.partition("/")
+    if inner:
+        base = package_directory(module) if module else None
+        if base is None:
+            return None
+        found = os.path.join(base, inner)
+        return found if os.path.isdir(found) else None
     try:
         spec = importlib.util.find_spec(module)
     except (ImportError, ValueError):

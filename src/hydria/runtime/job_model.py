@@ -50,13 +50,19 @@ class JobReturn:
         return_value: what the task returned (None when it failed).
         error: the exception the task raised, with its traceback, or None.
         output_dir: the job's absolute output directory.
+        working_dir: the working directory the task ran in (the output dir when
+            `hydra.job.chdir` is true, else the launch directory).
+        task_overrides: the job's task overrides, as in its `.hydra/overrides.yaml`.
         config: the task config the job received (without `hydra`).
-        hydra_config: the job's `hydra` node as it was while the task ran.
+        hydra_config: the job's `hydra` node as it was while the task ran (read-only; its
+            parent is the job's full config, so its interpolations still resolve).
     """
 
     status: JobStatus
     return_value: Any = None
     error: BaseException | None = None
     output_dir: str = ""
+    working_dir: str = ""
+    task_overrides: tuple[str, ...] = ()
     config: DictConfig | None = None
     hydra_config: DictConfig | None = None

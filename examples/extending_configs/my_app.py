@@ -1,0 +1,14 @@
+"""Extending configs: `db/mysql` builds on `db/base_mysql` and overrides some of its values."""
+
+from omegaconf import DictConfig, OmegaConf
+
+import hydria
+
+
+@hydria.main(config_path="conf", config_name="config")
+def my_app(cfg: DictConfig) -> None:
+    print(OmegaConf.to_yaml(cfg), end="")
+
+
+if __name__ == "__main__":
+    my_app()

@@ -1,0 +1,14 @@
+"""Resolvers: `${now:...}` (the run's start time) and `${python_version:...}`."""
+
+from omegaconf import DictConfig, OmegaConf
+
+import hydria
+
+
+@hydria.main(config_path="conf", config_name="config")
+def my_app(cfg: DictConfig) -> None:
+    print(OmegaConf.to_yaml(cfg, resolve=True), end="")
+
+
+if __name__ == "__main__":
+    my_app()

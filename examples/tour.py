@@ -1,0 +1,44 @@
+"""The seed tour, run as a user would: each example app on its command line (`make demo`)."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+STEPS = [
+    ("Extending configs: db/mysql extends db/base_mysql", "extending_configs", []),
+    ("Overriding from the command line", "extending_configs", ["db.port=3308", "+db.timeout=5"]),
+    ("Configuring experiments", "configuring_experiments", ["+experiment=aplite"]),
+    ("Specializing configuration: cifar10 + alexnet", "specializing_config", ["dataset=cifar10"]),
+    ("Specializing configuration: no specialization", "specializing_config", ["model=resnet"]),
+    ("Accessing the Hydra config", "hydra_config", []),
+    ("Resolvers: now and python_version", "resolvers", []),
+    ("Printing the config without running: --cfg job", "extending_configs", ["--cfg", "job"]),
+    ("A typo in an option (exit code 1)", "extending_configs", ["db=mysqll"]),
+]
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as work:
+        for title, example, argv in STEPS:
+            app = os.path.join(HERE, example, "my_app.py")
+            shown = " ".join(["python", f"{example}/my_app.py", *map(shlex.quote, argv)])
+            print(f"== {title}\n$ {shown}")
+            done = subprocess.run(
+                [sys.executable, app, *argv], cwd=work, capture_output=True, text=True
+            )
+            out = (done.stdout + done.stderr).rstrip()
+            print("   " + out.replace("\n", "\n   "))
+            if done.returncode:
+                print(f"   (exit code {done.returncode})")
+            print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,246 @@
+"""Runs an app from its command line: the one place the stages are wired together.
+
+argv → RunRequest → (compose → run_job) or (compose → print config / help / info).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from omegaconf import Container, DictConfig, OmegaConf
+
+from hydria.app import help as help_text
+from hydria.app.app_setup import (
+    AppSource,
+    app_repository,
+    app_search_path,
+    app_source,
+    primary_source_url,
+)
+from hydria.app.cli import RunRequest, parse_args
+from hydria.app.report import report, report_task_error
+from hydria.compose import Composition, Memos, compose_config
+from hydria.errors import UsageError
+from hydria.overrides import parse_overrides
+from hydria.repository import ConfigRepository, ConfigStore, ParsedFileCache
+from hydria.runtime import (
+    JobSpec,
+    JobStatus,
+    configure_logging,
+    pop_job,
+    push_job,
+    register_resolvers,
+    restore_logging,
+    run_job,
+    snapshot_logging,
+)
+from hydria.version import __version__
+
+_PARSED_FILES = ParsedFileCache()
+_MEMOS = Memos.create()
+
+
+class AppExit(Exception):
+    """Carries the exit code of a finished command up to `main` (which calls sys.exit)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class App:
+    """An app: its task function and where its configs are, from the decorator."""
+
+    task: Callable[[DictConfig], Any]
+    config_path: str | None
+    config_name: str | None
+    source: AppSource
+
+    def repository(self, request: RunRequest) -> ConfigRepository:
+        config_path = request.config_path if request.config_path is not None else self.config_path
+        extra = [request.config_dir] if request.config_dir else []
+        entries = app_search_path(primary_source_url(self.source, config_path), extra)
+        return app_repository(entries, store=ConfigStore.instance(), cache=_PARSED_FILES)
+
+    def config_name_for(self, request: RunRequest) -> str | None:
+        return request.config_name if request.config_name is not None else self.config_name
+
+
+def _compose(
+    app: App,
+    request: RunRequest,
+    overrides: Sequence[str],
+    *,
+    skip_missing: bool = False,
+    check_sweeps: bool = True,
+) -> Composition:
+    parsed = parse_overrides(list(overrides))
+    if not check_sweeps:
+        parsed = [o for o in parsed if not o.is_sweep]
+    return compose_config(
+        app.repository(request),
+        app.config_name_for(request),
+        parsed,
+        return_hydra_config=True,
+        job_name=app.source.job_name,
+        version=__version__,
+        skip_missing=skip_missing,
+        memos=_MEMOS,
+    )
+
+
+def _without_hydra(cfg: DictConfig) -> DictConfig:
+    return OmegaConf.masked_copy(cfg, [str(k) for k in cfg if k != "hydra"])
+
+
+def _mode_from_config(app: App, request: RunRequest) -> str | None:
+    """`hydra.mode` as the config sets it, or None (then the flags decide)."""
+    try:
+        cfg = _compose(app, request, request.overrides, skip_missing=True, check_sweeps=False)
+    except Exception:  # noqa: BLE001 - the real composition below reports the error
+        return None
+    mode = cfg.config.hydra.mode
+    return None if mode is None else str(getattr(mode, "name", mode))
+
+
+def _show_cfg(app: App, request: RunRequest) -> None:
+    cfg = _compose(app, request, request.overrides).config
+    token = push_job(cfg.hydra)
+    try:
+        OmegaConf.set_readonly(cfg.hydra, None)
+        if request.cfg == "job":
+            with_hydra: Any = _without_hydra(cfg)
+        elif request.cfg == "hydra":
+            with_hydra = OmegaConf.masked_copy(cfg, ["hydra"])
+        else:
+            with_hydra = cfg
+        package = None if request.package == "_global_" else request.package
+        selected = with_hydra if package is None else OmegaConf.select(with_hydra, package)
+        if selected is None:
+            raise UsageError(f"package '{package}' not found in config")
+        if not isinstance(selected, Container):
+            print(selected)
+            return
+        if package is not None:
+            print(f"# @package {package}")
+        if request.resolve:
+            OmegaConf.resolve(selected)
+        sys.stdout.write(OmegaConf.to_yaml(selected))
+    finally:
+        pop_job(token)
+
+
+def _run(app: App, request: RunRequest) -> Any:
+    overrides = list(request.overrides)
+    mode = _mode_from_config(app, request)
+    if request.multirun or mode == "MULTIRUN":
+        raise UsageError(
+            "--multirun is not available in this version of hydria yet; "
+            "run each configuration on its own for now"
+        )
+    if mode is None:
+        overrides.append("hydra.mode=RUN")
+    composition = _compose(app, request, overrides)
+    cfg = composition.config
+    snapshot = snapshot_logging()
+    try:
+        configure_logging(cfg.hydra.hydra_logging, cfg.hydra.verbose)
+        task = OmegaConf.to_container(cfg.hydra.overrides.task)
+        assert isinstance(task, list)
+        result = run_job(
+            JobSpec(config=cfg, task=app.task, task_overrides=tuple(str(t) for t in task))
+        )
+    finally:
+        restore_logging(snapshot)
+    if result.status is JobStatus.FAILED:
+        assert result.error is not None
+        raise AppExit(report_task_error(result.error))
+    return result.return_value
+
+
+def _groups(repo: ConfigRepository) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+
+    def walk(group: str) -> None:
+        for sub in repo.subgroups(group):
+            path = f"{group}/{sub}" if group else sub
+            options = repo.group_options(path)
+            if options:
+                found[path] = options
+            walk(path)
+
+    walk("")
+    return dict(sorted(found.items()))
+
+
+def _dispatch(app: App, request: RunRequest) -> Any:
+    if request.version:
+        print(help_text.version_text())
+        return None
+    if request.resolve and request.cfg is None and not request.help:
+        raise UsageError("--resolve can only be used with --cfg or --help")
+    if request.help or request.hydra_help:
+        composition = _compose(app, request, request.overrides)
+        cfg = composition.config
+        repo = composition.repository
+        token = push_job(cfg.hydra)
+        try:
+            if request.help:
+                job = _without_hydra(cfg)
+                job_yaml = OmegaConf.to_yaml(job, resolve=request.resolve)
+                text = help_text.render_app_help(cfg.hydra, _groups(repo), job_yaml)
+            else:
+                shown = [str(k) for k in cfg.hydra if k not in ("help", "hydra_help")]
+                hydra_yaml = OmegaConf.to_yaml(OmegaConf.masked_copy(cfg.hydra, shown))
+                text = help_text.render_hydra_help(cfg.hydra, _groups(repo), hydra_yaml)
+        finally:
+            pop_job(token)
+        print(text)
+        return None
+    commands = sum(
+        [request.run, request.cfg is not None, request.multirun, request.info is not None]
+    )
+    if commands > 1:
+        raise UsageError("Only one of --run, --multirun, --cfg and --info can be given")
+    if request.cfg is not None:
+        _show_cfg(app, request)
+        return None
+    if request.info is not None:
+        composition = _compose(app, request, request.overrides)
+        cfg = composition.config
+        job = _without_hydra(cfg)
+        print(
+            help_text.render_info(
+                request.info,
+                search_path=composition.repository.search_path,
+                defaults=composition.defaults,
+                config_yaml=OmegaConf.to_yaml(job),
+            )
+        )
+        return None
+    return _run(app, request)
+
+
+def run_app(app: App, argv: Sequence[str]) -> Any:
+    """Run `app` with a command line; return the task's value, or raise `AppExit`.
+
+    Every error is reported here (message, exit code); only `main` exits the process.
+    """
+    register_resolvers()
+    try:
+        request = parse_args(argv)
+        return _dispatch(app, request)
+    except AppExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - report() turns every error into a message
+        raise AppExit(report(exc)) from None
+
+
+def make_app(
+    task: Callable[[DictConfig], Any], config_path: str | None, config_name: str | None
+) -> App:
+    return App(task=task, config_path=config_path, config_name=config_name, source=app_source(task))

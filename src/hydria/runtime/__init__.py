@@ -1,0 +1,34 @@
+"""Running one job: its context (`HydraConfig`), resolvers, output dir, logging and restore.
+
+Layer 3: imports `hydria.errors`, OmegaConf and the standard library; never `hydria.compose`.
+"""
+
+from hydria.runtime.context import HydraConfig as HydraConfig
+from hydria.runtime.context import JobToken as JobToken
+from hydria.runtime.context import pop_job as pop_job
+from hydria.runtime.context import push_job as push_job
+from hydria.runtime.job import run_job as run_job
+from hydria.runtime.job_model import JobReturn as JobReturn
+from hydria.runtime.job_model import JobSpec as JobSpec
+from hydria.runtime.job_model import JobStatus as JobStatus
+from hydria.runtime.logging_setup import LoggingState as LoggingState
+from hydria.runtime.logging_setup import configure_logging as configure_logging
+from hydria.runtime.logging_setup import restore_logging as restore_logging
+from hydria.runtime.logging_setup import snapshot_logging as snapshot_logging
+from hydria.runtime.resolvers import register_resolvers as register_resolvers
+
+__all__ = [
+    "HydraConfig",
+    "JobReturn",
+    "JobSpec",
+    "JobStatus",
+    "JobToken",
+    "LoggingState",
+    "configure_logging",
+    "pop_job",
+    "push_job",
+    "register_resolvers",
+    "restore_logging",
+    "run_job",
+    "snapshot_logging",
+]

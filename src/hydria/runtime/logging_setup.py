@@ -1,0 +1,236 @@
+"""Applies a `hydra.job_logging` / `hydra.hydra_logging` node, and puts logging back afterwards.
+
+`configure_logging` is Hydra 1.3's `configure_log`. Hydra never undoes it; hydria
+brackets it with `snapshot_logging` / `restore_logging` so that two runs in one
+process (tests, notebooks, a sweep run in-process) do not leak handlers or
+levels into each other, and loggers the user set up before `main` work again,
+each record printed once.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.config
+import sys
+import weakref
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import Any
+
+from omegaconf import DictConfig, ListConfig, OmegaConf
+
+from hydria.errors import ConfigContentError
+
+__all__ = [
+    "LoggingState",
+    "configure_logging",
+    "flush_log_handlers",
+    "restore_logging",
+    "snapshot_logging",
+]
+
+#: Hydra's format when a job has no logging config at all (`hydra.job_logging` null).
+_FALLBACK_FORMAT = "[%(asctime)s][%(name)s][%(levelname)s] - %(message)s"
+
+
+def _logging_lock() -> Any:
+    # logging's own module lock (an RLock): held while we read or rewrite logging's
+    # tables so another thread cannot add a handler halfway through.
+    return logging._lock  # type: ignore[attr-defined]  # private, absent from typeshed
+
+
+def _handler_refs() -> list[weakref.ReferenceType[logging.Handler]]:
+    # Every live handler, in creation order; logging.shutdown() flushes these at exit.
+    refs: list[weakref.ReferenceType[logging.Handler]]
+    refs = logging._handlerList  # type: ignore[attr-defined]  # private, absent from typeshed
+    return refs
+
+
+def _handler_names() -> weakref.WeakValueDictionary[str, logging.Handler]:
+    # Named handlers (dictConfig names them); `logging.getHandlerByName` reads this.
+    names: weakref.WeakValueDictionary[str, logging.Handler]
+    names = logging._handlers  # type: ignore[attr-defined]  # private, absent from typeshed
+    return names
+
+
+def _live_handlers() -> list[logging.Handler]:
+    return [h for h in (ref() for ref in _handler_refs()) if h is not None]
+
+
+@dataclass(frozen=True, slots=True)
+class _LoggerState:
+    level: int
+    handlers: tuple[logging.Handler, ...]
+    filters: tuple[Any, ...]  # logging.Filter or a callable
+    propagate: bool
+    disabled: bool
+
+
+#: What a logger looks like when `logging.getLogger` has just created it.
+_FRESH = _LoggerState(level=logging.NOTSET, handlers=(), filters=(), propagate=True, disabled=False)
+
+
+def _capture(logger: logging.Logger) -> _LoggerState:
+    return _LoggerState(
+        level=logger.level,
+        handlers=tuple(logger.handlers),
+        filters=tuple(logger.filters),
+        propagate=logger.propagate,
+        disabled=logger.disabled,
+    )
+
+
+def _apply(logger: logging.Logger, state: _LoggerState) -> None:
+    # Plain attribute writes: setLevel would clear every logger's cache each time;
+    # restore_logging clears them once at the end.
+    logger.level = state.level
+    logger.handlers = list(state.handlers)
+    logger.filters = list(state.filters)
+    logger.propagate = state.propagate
+    logger.disabled = state.disabled
+
+
+def _loggers() -> dict[str, logging.Logger]:
+    manager = logging.Logger.manager
+    return {n: lg for n, lg in manager.loggerDict.items() if isinstance(lg, logging.Logger)}
+
+
+@dataclass(frozen=True, slots=True)
+class LoggingState:
+    """The whole of `logging`'s configuration at one moment, from `snapshot_logging`.
+
+    Holds strong references to the handlers that existed, so they can be put back.
+    """
+
+    root: _LoggerState
+    loggers: Mapping[str, _LoggerState]
+    disable: int
+    handlers: tuple[logging.Handler, ...]
+    handler_names: tuple[tuple[str, logging.Handler], ...]
+
+
+def snapshot_logging() -> LoggingState:
+    """Record the root logger, every logger, `logging.disable` and the live handlers."""
+    with _logging_lock():
+        return LoggingState(
+            root=_capture(logging.getLogger()),
+            loggers={name: _capture(lg) for name, lg in _loggers().items()},
+            disable=logging.Logger.manager.disable,
+            handlers=tuple(_live_handlers()),
+            handler_names=tuple(_handler_names().items()),
+        )
+
+
+def restore_logging(state: LoggingState) -> None:
+    """Put logging back as `state` recorded it, and close the handlers made since.
+
+    Loggers that existed get back their level, handlers, filters, `propagate` and
+    `disabled`. Loggers first created since the snapshot are returned to the state of
+    a fresh logger, so one run's `loggers:` section or `hydra.verbose` does not leak
+    into the next; a library that set up its own logger during the task is reset too.
+    Every handler created since the snapshot that no logger uses any more is flushed
+    and closed, so log files are complete and no file stays open.
+    """
+    with _logging_lock():
+        # Strong references first: a handler detached below would otherwise be collected
+        # at once, its file left unclosed.
+        live = _live_handlers()
+        for name, logger in _loggers().items():
+            _apply(logger, state.loggers.get(name, _FRESH))
+        root = logging.getLogger()
+        _apply(root, state.root)
+        logging.Logger.manager.disable = state.disable
+        names = _handler_names()
+        names.clear()
+        names.update(dict(state.handler_names))
+        in_use = {id(h) for lg in [root, *_loggers().values()] for h in lg.handlers}
+        known = {id(h) for h in state.handlers}
+        stale = [h for h in live if id(h) not in known and id(h) not in in_use]
+        # setLevel clears the cached "is enabled" answers of every logger, once.
+        root.setLevel(state.root.level)
+    for handler in stale:
+        # A broken handler must not stop the others from closing.
+        with suppress(Exception):
+            handler.flush()
+            handler.close()
+
+
+def flush_log_handlers() -> None:
+    """Flush every live handler, as Hydra does after the task, so log files are complete."""
+    for handler in _live_handlers():
+        # One broken handler must not keep the others from flushing.
+        with suppress(Exception):
+            handler.flush()
+
+
+def _dict_config(conf: dict[str, Any]) -> None:
+    # dictConfig closes every handler that exists (`_clearExistingHandlers`). Hiding the
+    # existing ones from it keeps the user's and hydra_logging's handlers usable, so
+    # restore_logging can hand them back; those it detaches stay open until then.
+    refs = _handler_refs()
+    with _logging_lock():
+        existing = refs[:]
+        del refs[:]
+        try:
+            logging.config.dictConfig(conf)
+        finally:
+            refs[:0] = existing
+
+
+def _apply_verbose(verbose: Any) -> None:
+    if isinstance(verbose, bool):
+        if verbose:
+            logging.getLogger().setLevel(logging.DEBUG)
+        return
+    if isinstance(verbose, str):
+        names: Sequence[Any] = [verbose]
+    elif isinstance(verbose, (ListConfig, list, tuple)):
+        names = list(verbose)
+    else:
+        raise ConfigContentError(
+            f"hydra.verbose must be true, false, a logger name or a list of logger names; "
+            f"got {verbose!r} ({type(verbose).__name__})"
+        )
+    for name in names:
+        logging.getLogger(str(name)).setLevel(logging.DEBUG)
+
+
+def _add_fallback_console() -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter(_FALLBACK_FORMAT))
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    root.addHandler(handler)
+
+
+def configure_logging(
+    log_config: DictConfig | Mapping[str, Any] | None, verbose: Any = False
+) -> None:
+    """Apply a logging node the way Hydra 1.3's `configure_log` does.
+
+    Pair it with `snapshot_logging` / `restore_logging`: existing handlers that the
+    config replaces are detached but not closed, so that they can be restored.
+
+    Args:
+        log_config: a `logging.config.dictConfig` node (interpolations are resolved
+            first). A node whose `root` is null (`none`) leaves logging as it is; None
+            adds Hydra's fallback: a stdout handler on the root logger at INFO.
+        verbose: `hydra.verbose`: true sets the root logger to DEBUG; a logger name,
+            or a list of them, sets those loggers to DEBUG. Applied in every case.
+
+    Raises:
+        ValueError: `logging.config.dictConfig` rejected the node.
+        hydria.errors.ConfigContentError: `verbose` has an unusable type.
+    """
+    if log_config is None:
+        _add_fallback_console()
+    else:
+        if isinstance(log_config, DictConfig):
+            conf: Any = OmegaConf.to_container(log_config, resolve=True)
+        else:
+            conf = dict(log_config)
+        # Hydra tests `conf["root"] is not None`; a node without `root` is applied here.
+        if not ("root" in conf and conf["root"] is None):
+            _dict_config(conf)
+    _apply_verbose(verbose)
