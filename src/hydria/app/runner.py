@@ -6,11 +6,14 @@ argv → RunRequest → (compose → run_job) or (compose → print config / hel
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from omegaconf import Container, DictConfig, OmegaConf
+from omegaconf import Container, DictConfig, ListConfig, Node, OmegaConf
+from omegaconf.errors import InterpolationToMissingValueError, MissingMandatoryValue
 
 from hydria.app import help as help_text
 from hydria.app.app_setup import (
@@ -24,6 +27,7 @@ from hydria.app.cli import RunRequest, parse_args
 from hydria.app.report import report, report_task_error
 from hydria.compose import Composition, Memos, compose_config
 from hydria.errors import UsageError
+from hydria.launchers import launch_in_process
 from hydria.overrides import parse_overrides
 from hydria.repository import ConfigRepository, ConfigStore, ParsedFileCache
 from hydria.runtime import (
@@ -37,6 +41,7 @@ from hydria.runtime import (
     run_job,
     snapshot_logging,
 )
+from hydria.sweepers import job_batches
 from hydria.version import __version__
 
 _PARSED_FILES = ParsedFileCache()
@@ -77,6 +82,7 @@ def _compose(
     *,
     skip_missing: bool = False,
     check_sweeps: bool = True,
+    sweeps_allowed: bool = False,
 ) -> Composition:
     parsed = parse_overrides(list(overrides))
     if not check_sweeps:
@@ -89,8 +95,84 @@ def _compose(
         job_name=app.source.job_name,
         version=__version__,
         skip_missing=skip_missing,
+        sweeps_allowed=sweeps_allowed,
         memos=_MEMOS,
     )
+
+
+def _multirun(app: App, request: RunRequest, overrides: list[str]) -> list[Any]:
+    """Compose the sweep's base config, then run its jobs batch by batch (Hydra's order:
+    every job of a batch is composed before any runs, so a bad option fails early)."""
+    master = _compose(app, request, overrides, skip_missing=True, sweeps_allowed=True)
+    cfg = master.config
+    hydra_overrides = [str(o) for o in OmegaConf.to_container(cfg.hydra.overrides.hydra) or []]
+    task_overrides = [str(o) for o in OmegaConf.to_container(cfg.hydra.overrides.task) or []]
+    params = cfg.hydra.sweeper.get("params") or {}
+    arguments = [f"{k}={v}" for k, v in params.items()] + task_overrides
+    max_batch = cfg.hydra.sweeper.get("max_batch_size")
+    batches = job_batches(
+        parse_overrides(arguments),
+        options_of=master.repository.group_options,
+        max_batch_size=max_batch,
+    )
+
+    def compose_job(job: Sequence[str]) -> DictConfig:
+        return _compose(app, request, [*hydra_overrides, *job]).config
+
+    snapshot = snapshot_logging()
+    token = push_job(cfg.hydra)
+    values: list[Any] = []
+    try:
+        configure_logging(cfg.hydra.hydra_logging, cfg.hydra.verbose)
+        sweep_dir = Path(str(cfg.hydra.sweep.dir))
+        sweep_dir.mkdir(parents=True, exist_ok=True)
+        OmegaConf.save(cfg, sweep_dir / "multirun.yaml")
+        first = 0
+        for batch in batches:
+            for job in batch:
+                compose_job(job)  # fail before running anything
+            results = launch_in_process(
+                batch, initial_job_idx=first, compose=compose_job, task=app.task
+            )
+            for job, result in zip(batch, results, strict=True):
+                if result.status is JobStatus.FAILED:
+                    assert result.error is not None
+                    raise AppExit(report_task_error(result.error, overrides=list(job)))
+                values.append(result.return_value)
+            first += len(batch)
+    finally:
+        pop_job(token)
+        restore_logging(snapshot)
+    return values
+
+
+_MISSING_ERRORS = (MissingMandatoryValue, InterpolationToMissingValueError)
+
+
+def _resolve_keeping_missing(cfg: Container) -> None:
+    """Resolve in place; an interpolation to a `???` value stays `???`.
+
+    That is what OmegaConf 2.3 does (and so what `--cfg --resolve` shows on Hydra 1.3);
+    OmegaConf 2.4 raises instead, which would make `--cfg hydra --resolve` unusable
+    (`hydra.sweep.subdir` points to the unset `hydra.job.num`).
+    """
+    try:
+        OmegaConf.resolve(cfg)
+        return
+    except _MISSING_ERRORS:
+        pass
+    assert isinstance(cfg, (DictConfig, ListConfig))
+    keys: list[Any] = list(range(len(cfg))) if isinstance(cfg, ListConfig) else list(cfg.keys())
+    for key in keys:
+        node = cfg._get_node(key)
+        if isinstance(node, Container):
+            _resolve_keeping_missing(node)
+        elif isinstance(node, Node) and node._is_interpolation():
+            try:
+                value = cfg[key]
+            except _MISSING_ERRORS:
+                value = "???"
+            cfg[key] = value
 
 
 def _without_hydra(cfg: DictConfig) -> DictConfig:
@@ -128,7 +210,7 @@ def _show_cfg(app: App, request: RunRequest) -> None:
         if package is not None:
             print(f"# @package {package}")
         if request.resolve:
-            OmegaConf.resolve(selected)
+            _resolve_keeping_missing(selected)
         sys.stdout.write(OmegaConf.to_yaml(selected))
     finally:
         pop_job(token)
@@ -137,11 +219,17 @@ def _show_cfg(app: App, request: RunRequest) -> None:
 def _run(app: App, request: RunRequest) -> Any:
     overrides = list(request.overrides)
     mode = _mode_from_config(app, request)
-    if request.multirun or mode == "MULTIRUN":
-        raise UsageError(
-            "--multirun is not available in this version of hydria yet; "
-            "run each configuration on its own for now"
+    if mode == "RUN" and request.multirun:
+        warnings.warn(
+            "Running the app with --multirun, overriding hydra.mode=RUN from the config",
+            UserWarning,
+            stacklevel=1,
         )
+        mode = None
+    if request.multirun or mode == "MULTIRUN":
+        if mode is None:
+            overrides.append("hydra.mode=MULTIRUN")
+        return _multirun(app, request, overrides)
     if mode is None:
         overrides.append("hydra.mode=RUN")
     composition = _compose(app, request, overrides)

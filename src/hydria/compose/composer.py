@@ -67,6 +67,20 @@ def reject_sweeps(overrides: Sequence[Override]) -> None:
         raise SweepNotAllowedError(f"Override '{o.text}' is a sweep; sweeps need --multirun (-m)")
 
 
+def reject_hydra_sweeps(overrides: Sequence[Override]) -> None:
+    """Hydra's own config is the same for every job of a sweep, so it cannot be swept.
+
+    Raises:
+        SweepNotAllowedError: naming the override.
+    """
+    for o in overrides:
+        if o.is_sweep and is_hydra_override(o):
+            raise SweepNotAllowedError(
+                f"Override '{o.text}' sweeps the hydra config, which is shared by all the "
+                "jobs of a sweep and cannot vary between them"
+            )
+
+
 def _searchpath_from(
     repo: ConfigRepository, config_name: str | None, overrides: Sequence[Override]
 ) -> tuple[list[str] | None, str]:
@@ -237,6 +251,7 @@ def compose_config(
     job_name: str = "app",
     version: str = "0",
     skip_missing: bool = False,
+    sweeps_allowed: bool = False,
     memos: Memos | None = None,
 ) -> Composition:
     """Compose a primary config under overrides, as Hydra 1.3 does.
@@ -249,13 +264,18 @@ def compose_config(
         job_name: `hydra.job.name` unless a config sets it.
         version: `hydra.runtime.version`.
         skip_missing: leave `???` group selections out (multirun) instead of failing.
+        sweeps_allowed: compose a sweep's base config (multirun): sweep overrides are
+            recorded in `hydra.overrides` but not applied; sweeping `hydra.*` is an error.
         memos: memos to reuse work across calls; results are the same without them.
 
     Raises:
         SweepNotAllowedError, MissingConfigError, DefaultsListError, CompositionError,
         ConfigLoadError: each naming what to fix.
     """
-    reject_sweeps(overrides)
+    if sweeps_allowed:
+        reject_hydra_sweeps(overrides)
+    else:
+        reject_sweeps(overrides)
     repo = _with_searchpath(repo, config_name, overrides)
     if memos is not None:
         defaults = memos.defaults.resolve(repo, config_name, overrides, skip_missing=skip_missing)

@@ -1,0 +1,65 @@
+"""The basic sweeper: the cartesian product of sweep overrides, in Hydra's job order.
+
+Each override becomes a list of `key=value` texts (one per value for a sweep, the
+override itself otherwise); the jobs are the product of those lists, in order, split
+into batches of at most `max_batch_size` jobs.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+
+from hydria.errors import OverrideValueError
+from hydria.overrides import (
+    Glob,
+    IntervalSweep,
+    Override,
+    render_override,
+    render_value,
+    sweep_values,
+)
+
+
+def _choices(o: Override, options_of: Callable[[str], list[str]]) -> list[str]:
+    head = f"{o.type.value}{o.key_with_package}"
+    if not o.is_sweep:
+        # Hydra writes a bare `~key` as `~key=null` in each job's overrides (same effect)
+        return [render_override(o) if o.has_value else f"{head}=null"]
+    if isinstance(o.value, IntervalSweep):
+        raise OverrideValueError(
+            f"Override '{o.text}': the basic sweeper cannot sweep an interval(); it needs a "
+            "list of values (choice, range, glob or a,b,c). Use an optimising sweeper for "
+            "intervals."
+        )
+    options = options_of(o.key) if isinstance(o.value, Glob) else None
+    return [f"{head}={render_value(v)}" for v in sweep_values(o.value, options)]
+
+
+def job_batches(
+    overrides: Sequence[Override],
+    *,
+    options_of: Callable[[str], list[str]],
+    max_batch_size: int | None = None,
+) -> list[list[list[str]]]:
+    """The jobs of a sweep, as batches of per-job override lists.
+
+    Args:
+        overrides: the sweep's overrides (`hydra.sweeper.params` first, then the command
+            line's task overrides); a later override of the same key replaces an earlier one.
+        options_of: a config group's options, for `glob()`.
+        max_batch_size: jobs per batch; None or -1 for one batch.
+
+    Raises:
+        OverrideValueError: an override cannot be enumerated (an interval, a bad glob).
+    """
+    per_key: dict[str, list[str]] = {}
+    for o in overrides:
+        per_key[f"{o.type.value}{o.key_with_package}"] = _choices(o, options_of)
+    jobs = [list(job) for job in itertools.product(*per_key.values())]
+    size = len(jobs) if max_batch_size in (None, -1) else max_batch_size
+    if size is None or size <= 0:
+        if not jobs:
+            return []
+        raise OverrideValueError(f"hydra.sweeper.max_batch_size must be positive, got {size}")
+    return [jobs[i : i + size] for i in range(0, len(jobs), size)]
