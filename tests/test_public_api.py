@@ -18,11 +18,13 @@ from hydria.errors import HydriaError
 
 PUBLIC = [
     "ConfigStore",
+    "HydraConfig",
     "__version__",
     "compose",
     "initialize",
     "initialize_config_dir",
     "initialize_config_module",
+    "main",
 ]
 
 ERRORS = [

@@ -265,10 +265,50 @@ def _groups(repo: ConfigRepository) -> dict[str, list[str]]:
     return dict(sorted(found.items()))
 
 
+def _rerun(app: App, request: RunRequest) -> Any:
+    """Run the task again on the config a finished job saved in its `.hydra` folder.
+
+    The path may name the folder or any file in it. The job's own output directory and
+    `hydra` node are reused as they were; overrides on the command line are ignored.
+    """
+    assert request.experimental_rerun is not None
+    folder = Path(request.experimental_rerun)
+    if folder.is_file():
+        folder = folder.parent
+    files = {name: folder / f"{name}.yaml" for name in ("config", "hydra")}
+    for path in files.values():
+        if not path.is_file():
+            raise UsageError(
+                f"--experimental-rerun: '{path}' not found; give the .hydra folder of a "
+                "finished job (or a file in it)"
+            )
+    if request.overrides:
+        warnings.warn(
+            "--experimental-rerun ignores the overrides on the command line: "
+            + " ".join(request.overrides),
+            UserWarning,
+            stacklevel=1,
+        )
+    task_cfg = OmegaConf.load(files["config"])
+    hydra = OmegaConf.load(files["hydra"])
+    assert isinstance(task_cfg, DictConfig) and isinstance(hydra, DictConfig)
+    full = OmegaConf.create({"hydra": hydra.hydra})
+    OmegaConf.set_struct(task_cfg, True)
+    token = push_job(full.hydra)
+    try:
+        return app.task(task_cfg)
+    except Exception as exc:  # noqa: BLE001 - the user's task: reported with its traceback
+        raise AppExit(report_task_error(exc)) from None
+    finally:
+        pop_job(token)
+
+
 def _dispatch(app: App, request: RunRequest) -> Any:
     if request.version:
         print(help_text.version_text())
         return None
+    if request.experimental_rerun is not None:
+        return _rerun(app, request)
     if request.resolve and request.cfg is None and not request.help:
         raise UsageError("--resolve can only be used with --cfg or --help")
     if request.help or request.hydra_help:
