@@ -9,7 +9,7 @@ from hydria.app.api import initialize_config_dir as initialize_config_dir
 from hydria.app.api import initialize_config_module as initialize_config_module
 from hydria.app.main import main as main
 from hydria.repository import ConfigStore as ConfigStore
-from hydria.runtime import HydraConfig as HydraConfig
+from hydria.runtime.context import HydraConfig as HydraConfig
 from hydria.version import __version__ as __version__
 
 __all__ = [

@@ -41,6 +41,14 @@ class AppSource:
         return self.calling_module.rpartition(".")[2]
 
 
+def disk_cache_dir() -> str | None:
+    """Where apps keep what they can reuse across runs; None when `HYDRIA_NO_CACHE` is set."""
+    if os.environ.get("HYDRIA_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "hydria", "configs")
+
+
 def app_source(task: Callable[..., Any]) -> AppSource:
     """Find the file or module that defines `task` (unwrapping decorators)."""
     while hasattr(task, "__wrapped__"):

@@ -21,6 +21,7 @@ from hydria.app.app_setup import (
     app_repository,
     app_search_path,
     app_source,
+    disk_cache_dir,
     primary_source_url,
 )
 from hydria.app.cli import RunRequest, parse_args
@@ -45,7 +46,7 @@ from hydria.sweepers import job_batches
 from hydria.version import __version__
 
 _PARSED_FILES = ParsedFileCache()
-_MEMOS = Memos.create()
+_MEMOS = Memos.create(disk_dir=disk_cache_dir())
 
 
 class AppExit(Exception):

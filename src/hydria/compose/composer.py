@@ -205,14 +205,16 @@ class Memos:
     configs: ConfigMemo
 
     @classmethod
-    def create(cls) -> Memos:
-        return cls(DefaultsMemo(), ConfigMemo())
+    def create(cls, *, disk_dir: str | None = None) -> Memos:
+        return cls(DefaultsMemo(), ConfigMemo(disk_dir=disk_dir))
 
 
 def _hydra_node(items: list[MergeItem], memos: Memos | None) -> DictConfig:
     if memos is None:
         return typed_hydra_node(items)
-    return memos.configs.get_or_build(hydra_node_key(items), lambda: typed_hydra_node(items))
+    return memos.configs.get_or_build(
+        hydra_node_key(items), lambda: typed_hydra_node(items), keep_first=True
+    )
 
 
 def _build_config(

@@ -8,13 +8,20 @@ shares nothing with the memo, so callers may mutate what they get.
 from __future__ import annotations
 
 import gc
+import hashlib
+import os
 import pickle
+import sys
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 
+import omegaconf
 from omegaconf import DictConfig
+
+from hydria.version import __version__
 
 
 @contextmanager
@@ -36,9 +43,17 @@ def _unpickle(blob: bytes) -> object:
 
 
 class ConfigMemo:
-    """Configs by a key that fully determines them (identities of the inputs)."""
+    """Configs by a key that fully determines them (identities of the inputs).
 
-    def __init__(self, size: int = 32) -> None:
+    With `disk_dir`, the configs stored with `keep_first` (the `hydra` node, the same in
+    every run of an app) are also kept on disk, so a new process skips building them:
+    that is most of an app's start-up after imports. Keys name files by their stamps
+    and include the versions of hydria, OmegaConf and Python, so a stale file is never
+    read; a disk that cannot be written is simply not used.
+    """
+
+    def __init__(self, size: int = 32, *, disk_dir: str | None = None) -> None:
+        self._disk_dir = disk_dir
         self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
         self._seen: OrderedDict[Hashable, None] = OrderedDict()
         self._size = size
@@ -54,9 +69,20 @@ class ConfigMemo:
     def contains(self, key: Hashable) -> bool:
         return self._get(key) is not None
 
-    def get_or_build(self, key: Hashable, build: Callable[[], DictConfig]) -> DictConfig:
-        """A fresh copy of the config for `key`, building and storing it on a miss."""
+    def get_or_build(
+        self, key: Hashable, build: Callable[[], DictConfig], *, keep_first: bool = False
+    ) -> DictConfig:
+        """A fresh copy of the config for `key`, building and storing it on a miss.
+
+        Args:
+            key: determines the config completely.
+            build: makes it on a miss.
+            keep_first: store it the first time already (small configs that every
+                composition needs, like the `hydra` node), not only once seen twice.
+        """
         blob = self._get(key)
+        if blob is None and keep_first:
+            blob = self._read_disk(key)
         if blob is not None:
             cfg = _unpickle(blob)
             assert isinstance(cfg, DictConfig)
@@ -67,15 +93,52 @@ class ConfigMemo:
             self._seen[key] = None
             while len(self._seen) > 4 * self._size:
                 self._seen.popitem(last=False)
-        if first_time:
+        if first_time and not keep_first:
             return cfg  # pickling costs ~15% of a build: only pay it for configs seen again
         try:
             blob = pickle.dumps(cfg, protocol=pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, AttributeError, TypeError):
             return cfg  # e.g. a structured config whose class is local to a function
 
+        self._remember(key, blob)
+        if keep_first:
+            self._write_disk(key, blob)
+        return cfg
+
+    def _remember(self, key: Hashable, blob: bytes) -> None:
         with self._lock:
             self._entries[key] = blob
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
-        return cfg
+
+    def _disk_path(self, key: Hashable) -> str | None:
+        if self._disk_dir is None:
+            return None
+        versions = (__version__, omegaconf.__version__, sys.version)
+        digest = hashlib.sha256(repr((versions, key)).encode()).hexdigest()
+        return os.path.join(self._disk_dir, f"{digest}.pickle")
+
+    def _read_disk(self, key: Hashable) -> bytes | None:
+        path = self._disk_path(key)
+        if path is None:
+            return None
+        try:
+            with open(path, "rb") as f:
+                blob = f.read()
+        except OSError:
+            return None
+        self._remember(key, blob)
+        return blob
+
+    def _write_disk(self, key: Hashable, blob: bytes) -> None:
+        path = self._disk_path(key)
+        if path is None:
+            return
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                f.write(blob)
+            os.replace(tmp, path)
+        except OSError:
+            return

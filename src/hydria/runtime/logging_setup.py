@@ -10,7 +10,6 @@ each record printed once.
 from __future__ import annotations
 
 import logging
-import logging.config
 import sys
 import weakref
 from collections.abc import Mapping, Sequence
@@ -173,6 +172,8 @@ def _dict_config(conf: dict[str, Any]) -> None:
         existing = refs[:]
         del refs[:]
         try:
+            import logging.config  # here, not at import: it costs ~5 ms of startup
+
             logging.config.dictConfig(conf)
         finally:
             refs[:0] = existing
