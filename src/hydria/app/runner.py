@@ -15,7 +15,6 @@ from typing import Any
 from omegaconf import Container, DictConfig, ListConfig, Node, OmegaConf
 from omegaconf.errors import InterpolationToMissingValueError, MissingMandatoryValue
 
-from hydria.app import help as help_text
 from hydria.app.app_setup import (
     AppSource,
     app_repository,
@@ -304,9 +303,17 @@ def _rerun(app: App, request: RunRequest) -> Any:
         pop_job(token)
 
 
+def _help_text() -> Any:
+    # help, info and version text: imported only for those flags (start-up cost)
+    from hydria.app import help as help_text
+
+    return help_text
+
+
 def _dispatch(app: App, request: RunRequest) -> Any:
+
     if request.version:
-        print(help_text.version_text())
+        print(_help_text().version_text())
         return None
     if request.experimental_rerun is not None:
         return _rerun(app, request)
@@ -321,11 +328,11 @@ def _dispatch(app: App, request: RunRequest) -> Any:
             if request.help:
                 job = _without_hydra(cfg)
                 job_yaml = OmegaConf.to_yaml(job, resolve=request.resolve)
-                text = help_text.render_app_help(cfg.hydra, _groups(repo), job_yaml)
+                text = _help_text().render_app_help(cfg.hydra, _groups(repo), job_yaml)
             else:
                 shown = [str(k) for k in cfg.hydra if k not in ("help", "hydra_help")]
                 hydra_yaml = OmegaConf.to_yaml(OmegaConf.masked_copy(cfg.hydra, shown))
-                text = help_text.render_hydra_help(cfg.hydra, _groups(repo), hydra_yaml)
+                text = _help_text().render_hydra_help(cfg.hydra, _groups(repo), hydra_yaml)
         finally:
             pop_job(token)
         print(text)
@@ -343,7 +350,7 @@ def _dispatch(app: App, request: RunRequest) -> Any:
         cfg = composition.config
         job = _without_hydra(cfg)
         print(
-            help_text.render_info(
+            _help_text().render_info(
                 request.info,
                 search_path=composition.repository.search_path,
                 defaults=composition.defaults,

@@ -29,7 +29,6 @@ from typing import NoReturn
 
 from hydria.errors import OverrideError, OverrideParseError, OverrideValueError
 from hydria.overrides import lexer
-from hydria.overrides.functions import call_function
 from hydria.overrides.lexer import Token
 from hydria.overrides.model import (
     ChoiceSweep,
@@ -245,6 +244,10 @@ class _Parser:
         if self.deferred is not None:
             return None
         try:
+            # imported on first use: most command lines call no function, and the
+            # functions module (json, decimal) is a noticeable part of start-up
+            from hydria.overrides.functions import call_function
+
             return call_function(name.text, args, kwargs)
         except OverrideValueError as error:
             call = self.text[name.pos : close.pos + len(close.text)]
