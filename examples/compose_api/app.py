@@ -1,6 +1,6 @@
-"""The seed tour: one app config composed from config groups, an experiment, and a sweep.
+"""The compose API without an app: config groups, an experiment, and what compose refuses.
 
-Run it with `make demo`. Each step prints what hydria composed and what it chose.
+Run it with `.venv/bin/python examples/compose_api/app.py`.
 """
 
 from __future__ import annotations
