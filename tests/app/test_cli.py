@@ -120,16 +120,6 @@ def test_parse(argv: list[str], expected: dict[str, Any]) -> None:
             "unknown flag '-mr'; short flags cannot be combined, write '-m -r'",
             id="cluster",
         ),
-        pytest.param(
-            ["-cjob"],
-            "unknown flag '-cjob'; to give -c a value, write '-c job' or '-c=job'",
-            id="attached-value",
-        ),
-        pytest.param(
-            ["-cpconf"],
-            "unknown flag '-cpconf'; to give -cp a value, write '-cp conf' or '-cp=conf'",
-            id="attached-value-2",
-        ),
         pytest.param(["--cfg"], "--cfg expects a value: one of job, hydra, all", id="cfg-last"),
         pytest.param(
             ["--cfg", "-m"],
@@ -254,3 +244,16 @@ def test_usage_text_matches_argparse_layout() -> None:
         "              [--info [{all,config,defaults,defaults-tree,plugins,searchpath}]]\n"
         "              [overrides ...]"
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "field", "value"),
+    [
+        pytest.param(["-cjob"], "cfg", "job", id="cfg"),
+        pytest.param(["-cpconf"], "config_path", "conf", id="longest-short-flag"),
+        pytest.param(["-iplugins"], "info", "plugins", id="info"),
+    ],
+)
+def test_value_glued_to_a_short_flag(argv: list[str], field: str, value: str) -> None:
+    """As argparse (so Hydra) reads it: `-cjob` is `-c job`."""
+    assert getattr(parse_args(argv), field) == value

@@ -119,9 +119,10 @@ def test_new_option_shadowing_a_later_source_is_picked_up(
     tree: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     extra = tmp_path_factory.mktemp("extra")
-    assert _compose(tree, extra_config_dirs=[str(extra)])["db"]["port"] == 3306
-    _write(extra / "db" / "mysql.yaml", "driver: mysql\nport: 1\n")
-    assert _compose(tree, extra_config_dirs=[str(extra)])["db"]["port"] == 1
+    with pytest.raises(MissingOptionError):
+        _compose(tree, ["db=oracle"], extra_config_dirs=[str(extra)])
+    _write(extra / "db" / "oracle.yaml", "driver: oracle\nport: 1\n")
+    assert _compose(tree, ["db=oracle"], extra_config_dirs=[str(extra)])["db"]["port"] == 1
 
 
 def test_deleted_option_file_gives_the_missing_option_error(tree: Path) -> None:

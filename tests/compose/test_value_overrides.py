@@ -450,10 +450,12 @@ def test_sweep_needs_multirun(override: str) -> None:
 def test_simple_sweep_is_called_ambiguous(override: str) -> None:
     with pytest.raises(SweepNotAllowedError) as info:
         _compose([override])
+    key, _, value = override.lstrip("+").partition("=")
     assert str(info.value) == (
-        f"Override '{override}' is ambiguous: 'a,b' is a sweep, and sweeping needs --multirun.\n"
-        "  For a list write key=[value1,value2]\n"
-        "  For a string quote it: key='value1,value2'\n"
+        f"Override '{override}' is ambiguous: '{value}' is a sweep over its comma-separated "
+        "values, and sweeping needs --multirun.\n"
+        f"  For a list write {key}=[{value}]\n"
+        f"  For a string quote it: {key}='{value}'\n"
         "  To sweep, add --multirun (-m) to the command line"
     )
 

@@ -400,7 +400,8 @@ def test_searchpath_outside_the_primary_config(tmp_path: Path) -> None:
 # -- extra_config_dirs, search order --------------------------------------------------------
 
 
-def test_extra_config_dirs_are_searched_first() -> None:
+def test_extra_config_dirs_come_after_the_primary_dir() -> None:
+    """As Hydra's --config-dir: the primary dir wins; the extra dir adds what it lacks."""
     cfg = hydria.compose(
         "config",
         ["+server=apache"],
@@ -410,14 +411,14 @@ def test_extra_config_dirs_are_searched_first() -> None:
     )
     assert _plain(cfg) | {"hydra": None} == {
         "hydra": None,
-        "db": {"driver": "mysql", "where": "extra"},
+        "db": {"driver": "mysql", "where": "primary"},
         "top": "primary",
         "server": {"name": "apache", "where": "extra"},
     }
     assert _sources(cfg) == [
-        ("command-line", f"file://{EXTRA}"),
         ("hydra", f"pkg://{BUILTIN_CONF_PACKAGE}"),
         ("main", f"file://{PRIMARY}"),
+        ("command-line", f"file://{EXTRA}"),
         ("schema", "structured://"),
     ]
 
@@ -431,19 +432,27 @@ def test_missing_extra_config_dir(tmp_path: Path) -> None:
 
 def test_first_of_two_extra_dirs_wins() -> None:
     cfg = hydria.compose(
-        "config", config_dir=str(PRIMARY), extra_config_dirs=[str(OTHER), str(EXTRA)]
+        "config",
+        ["+cache=redis"],
+        config_dir=str(PRIMARY),
+        extra_config_dirs=[str(OTHER), str(EXTRA)],
     )
-    assert cfg.db.where == "other"
+    assert cfg.cache.where == "other"
     cfg = hydria.compose(
-        "config", config_dir=str(PRIMARY), extra_config_dirs=[str(EXTRA), str(OTHER)]
+        "config",
+        ["+cache=redis"],
+        config_dir=str(PRIMARY),
+        extra_config_dirs=[str(EXTRA), str(OTHER)],
     )
-    assert cfg.db.where == "extra"
+    assert cfg.cache.where == "extra"
 
 
 def test_primary_config_from_an_extra_dir(tmp_path: Path) -> None:
-    _write(tmp_path, {"config.yaml": "top: extra\n"})
-    cfg = hydria.compose("config", config_dir=str(PRIMARY), extra_config_dirs=[str(tmp_path)])
+    _write(tmp_path, {"only_extra.yaml": "top: extra\n", "config.yaml": "top: shadow\n"})
+    cfg = hydria.compose("only_extra", config_dir=str(PRIMARY), extra_config_dirs=[str(tmp_path)])
     assert _plain(cfg) == {"top": "extra"}
+    cfg = hydria.compose("config", config_dir=str(PRIMARY), extra_config_dirs=[str(tmp_path)])
+    assert _plain(cfg)["top"] == "primary"  # the primary dir's own config.yaml wins
 
 
 def _repository(*dirs: Path, store: hydria.ConfigStore | None = None) -> ConfigRepository:
@@ -472,8 +481,14 @@ def test_repository_lookup_order() -> None:
     found = repo.load("db/mysql")
     assert found is not None
     assert (found.source.provider, found.filename) == (
+        "main",
+        str(PRIMARY / "db" / "mysql.yaml"),
+    )
+    oracle = repo.load("db/oracle")
+    assert oracle is not None
+    assert (oracle.source.provider, oracle.filename) == (
         "command-line",
-        str(OTHER / "db" / "mysql.yaml"),
+        str(OTHER / "db" / "oracle.yaml"),
     )
     other = repo.load("db/postgresql")
     assert other is not None

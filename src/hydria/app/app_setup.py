@@ -88,13 +88,15 @@ def primary_source_url(source: AppSource, config_path: str | None) -> str | None
 def app_search_path(
     primary_url: str | None, extra_dirs: Sequence[str]
 ) -> tuple[SearchPathEntry, ...]:
-    """Hydra's search path for an app: `--config-dir`s, hydria's own configs, the primary
-    source, then the ConfigStore.
+    """Hydra's search path for an app: hydria's own configs, the primary source, the
+    `--config-dir`s, then the ConfigStore.
 
     Raises:
         MissingConfigError: a `--config-dir` does not exist.
     """
-    entries = []
+    entries = [SearchPathEntry("hydra", f"pkg://{BUILTIN_CONF_PACKAGE}")]
+    if primary_url is not None:
+        entries.append(SearchPathEntry("main", primary_url))
     for extra in extra_dirs:
         path = os.path.abspath(extra)
         if not os.path.isdir(path):
@@ -102,9 +104,6 @@ def app_search_path(
                 f"Additional config directory '{path}' (from --config-dir) not found"
             )
         entries.append(SearchPathEntry("command-line", f"file://{path}"))
-    entries.append(SearchPathEntry("hydra", f"pkg://{BUILTIN_CONF_PACKAGE}"))
-    if primary_url is not None:
-        entries.append(SearchPathEntry("main", primary_url))
     entries.append(SearchPathEntry("schema", "structured://"))
     return tuple(entries)
 

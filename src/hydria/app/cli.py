@@ -291,6 +291,12 @@ def _match_flag(token: str) -> tuple[Flag, str, str | None]:
             raise UsageError(f"ambiguous flag {name!r}: it could be {names}")
     elif name in _BY_SHORT:
         return _BY_SHORT[name], name, attached
+    else:
+        # `-cjob` is `-c job`, as argparse reads it (the longest short flag wins: `-cpconf`)
+        valued = [s for s, f in _BY_SHORT.items() if f.takes != "none" and name.startswith(s)]
+        if valued and attached is None:
+            short = max(valued, key=len)
+            return _BY_SHORT[short], short, name[len(short) :]
     raise UsageError(_unknown_flag_message(name))
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from omegaconf import Container, DictConfig, ListConfig, Node, OmegaConf
+from omegaconf import Container, DictConfig, ListConfig, Node, OmegaConf, open_dict
 from omegaconf.errors import InterpolationToMissingValueError, MissingMandatoryValue
 
 from hydria.app.app_setup import (
@@ -117,7 +117,10 @@ def _multirun(app: App, request: RunRequest, overrides: list[str]) -> list[Any]:
     )
 
     def compose_job(job: Sequence[str]) -> DictConfig:
-        return _compose(app, request, [*hydra_overrides, *job]).config
+        job_cfg = _compose(app, request, [*hydra_overrides, *job]).config
+        # the sweep's ${now:...} etc. once resolved stay the same in every job, as in Hydra
+        OmegaConf.copy_cache(from_config=cfg, to_config=job_cfg)
+        return job_cfg
 
     snapshot = snapshot_logging()
     token = push_job(cfg.hydra)
@@ -198,6 +201,9 @@ def _show_cfg(app: App, request: RunRequest) -> None:
             with_hydra: Any = _without_hydra(cfg)
         elif request.cfg == "hydra":
             with_hydra = OmegaConf.masked_copy(cfg, ["hydra"])
+            with open_dict(with_hydra.hydra):  # as Hydra: the help texts only with --cfg all
+                for key in ("help", "hydra_help"):
+                    with_hydra.hydra.pop(key, None)
         else:
             with_hydra = cfg
         package = None if request.package == "_global_" else request.package
@@ -246,7 +252,7 @@ def _run(app: App, request: RunRequest) -> Any:
         restore_logging(snapshot)
     if result.status is JobStatus.FAILED:
         assert result.error is not None
-        raise AppExit(report_task_error(result.error))
+        raise AppExit(report_task_error(result.error, overrides=list(task)))
     return result.return_value
 
 
@@ -272,9 +278,13 @@ def _rerun(app: App, request: RunRequest) -> Any:
     `hydra` node are reused as they were; overrides on the command line are ignored.
     """
     assert request.experimental_rerun is not None
-    folder = Path(request.experimental_rerun)
-    if folder.is_file():
-        folder = folder.parent
+    given = Path(request.experimental_rerun)
+    if not given.exists():
+        raise UsageError(
+            f"--experimental-rerun: '{given}' not found; give the .hydra folder of a "
+            "finished job (or a file in it)"
+        )
+    folder = given.parent if given.is_file() else given
     files = {name: folder / f"{name}.yaml" for name in ("config", "hydra")}
     for path in files.values():
         if not path.is_file():
@@ -295,11 +305,14 @@ def _rerun(app: App, request: RunRequest) -> Any:
     full = OmegaConf.create({"hydra": hydra.hydra})
     OmegaConf.set_struct(task_cfg, True)
     token = push_job(full.hydra)
+    snapshot = snapshot_logging()
     try:
+        configure_logging(full.hydra.get("job_logging"), full.hydra.get("verbose", False))
         return app.task(task_cfg)
     except Exception as exc:  # noqa: BLE001 - the user's task: reported with its traceback
         raise AppExit(report_task_error(exc)) from None
     finally:
+        restore_logging(snapshot)
         pop_job(token)
 
 

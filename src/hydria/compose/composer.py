@@ -57,11 +57,12 @@ def reject_sweeps(overrides: Sequence[Override]) -> None:
         if not o.is_sweep:
             continue
         if isinstance(o.value, ChoiceSweep) and o.value.simple_form:
+            value = o.text.partition("=")[2]
             raise SweepNotAllowedError(
-                f"Override '{o.text}' is ambiguous: 'a,b' is a sweep, and sweeping needs "
-                "--multirun.\n"
-                "  For a list write key=[value1,value2]\n"
-                "  For a string quote it: key='value1,value2'\n"
+                f"Override '{o.text}' is ambiguous: '{value}' is a sweep over its "
+                "comma-separated values, and sweeping needs --multirun.\n"
+                f"  For a list write {o.key}=[{value}]\n"
+                f"  For a string quote it: {o.key}='{value}'\n"
                 "  To sweep, add --multirun (-m) to the command line"
             )
         raise SweepNotAllowedError(f"Override '{o.text}' is a sweep; sweeps need --multirun (-m)")

@@ -59,24 +59,24 @@ def build_search_path(
     searchpath_provider: str = "hydra.searchpath in main",
     builtin_module: str,
 ) -> tuple[SearchPathEntry, ...]:
-    """The search path in Hydra's order: the caller's extra directories, hydria's own
-    configs, the primary source, `hydra.searchpath` entries, then the ConfigStore.
+    """The search path in Hydra's order: hydria's own configs, the primary source, the
+    caller's extra directories, `hydra.searchpath` entries, then the ConfigStore.
 
     Args:
         config_dir: the primary config directory (made absolute).
         config_module: the primary config package, instead of a directory.
         extra_dirs: further directories (the command line's `--config-dir`), searched
-            first, as in Hydra.
+            after the primary source, as Hydra does.
         searchpath: `hydra.searchpath` entries from the primary config or an override.
         searchpath_provider: how to label those entries in messages.
         builtin_module: the package holding hydria's built-in `hydra/` configs.
     """
-    entries = [SearchPathEntry("command-line", f"file://{os.path.abspath(d)}") for d in extra_dirs]
-    entries.append(SearchPathEntry("hydra", f"pkg://{builtin_module}"))
+    entries = [SearchPathEntry("hydra", f"pkg://{builtin_module}")]
     if config_dir is not None:
         entries.append(SearchPathEntry("main", f"file://{os.path.abspath(config_dir)}"))
     elif config_module is not None:
         entries.append(SearchPathEntry("main", f"pkg://{config_module}"))
+    entries += [SearchPathEntry("command-line", f"file://{os.path.abspath(d)}") for d in extra_dirs]
     entries += [SearchPathEntry(searchpath_provider, as_url(p)) for p in searchpath]
     entries.append(SearchPathEntry("schema", "structured://"))
     return tuple(entries)
