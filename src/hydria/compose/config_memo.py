@@ -60,7 +60,6 @@ class ConfigMemo:
     def __init__(self, size: int = 32, *, disk_dir: str | None = None) -> None:
         self._disk_dir = disk_dir
         self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
-        self._seen: OrderedDict[Hashable, None] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
 
@@ -82,8 +81,8 @@ class ConfigMemo:
         Args:
             key: determines the config completely.
             build: makes it on a miss.
-            keep_first: store it the first time already (small configs that every
-                composition needs, like the `hydra` node), not only once seen twice.
+            keep_first: also keep it on disk (small configs that every run of an app
+                needs, like the `hydra` node).
         """
         blob = self._get(key)
         if blob is None and keep_first:
@@ -93,13 +92,6 @@ class ConfigMemo:
             assert isinstance(cfg, DictConfig)
             return cfg
         cfg = build()
-        with self._lock:
-            first_time = key not in self._seen
-            self._seen[key] = None
-            while len(self._seen) > 4 * self._size:
-                self._seen.popitem(last=False)
-        if first_time and not keep_first:
-            return cfg  # pickling costs ~15% of a build: only pay it for configs seen again
         try:
             blob = pickle.dumps(cfg, protocol=pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, AttributeError, TypeError):
