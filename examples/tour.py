@@ -14,6 +14,11 @@ STEPS = [
     ("Extending configs: db/mysql extends db/base_mysql", "extending_configs", []),
     ("Overriding from the command line", "extending_configs", ["db.port=3308", "+db.timeout=5"]),
     ("Configuring experiments", "configuring_experiments", ["+experiment=aplite"]),
+    (
+        "A sweep over both experiments (multirun)",
+        "configuring_experiments",
+        ["--multirun", "+experiment=aplite,nglite"],
+    ),
     ("Specializing configuration: cifar10 + alexnet", "specializing_config", ["dataset=cifar10"]),
     ("Specializing configuration: no specialization", "specializing_config", ["model=resnet"]),
     ("Accessing the Hydra config", "hydra_config", []),
