@@ -25,8 +25,9 @@ from hydria.app.app_setup import (
 )
 from hydria.app.cli import RunRequest, parse_args
 from hydria.app.report import report, report_task_error
+from hydria.builtin import RunMode
 from hydria.compose import Composition, Memos, compose_config
-from hydria.errors import UsageError
+from hydria.errors import HydriaError, UsageError
 from hydria.launchers import launch_in_process
 from hydria.overrides import parse_overrides
 from hydria.repository import ConfigRepository, ConfigStore, ParsedFileCache
@@ -222,24 +223,40 @@ def _show_cfg(app: App, request: RunRequest) -> None:
         pop_job(token)
 
 
-def _run(app: App, request: RunRequest) -> Any:
+def _multirun_from_flag(app: App, request: RunRequest) -> list[Any]:
     overrides = list(request.overrides)
     mode = _mode_from_config(app, request)
-    if mode == "RUN" and request.multirun:
+    if mode == "RUN":
         warnings.warn(
             "Running the app with --multirun, overriding hydra.mode=RUN from the config",
             UserWarning,
             stacklevel=1,
         )
         mode = None
-    if request.multirun or mode == "MULTIRUN":
-        if mode is None:
-            overrides.append("hydra.mode=MULTIRUN")
-        return _multirun(app, request, overrides)
     if mode is None:
-        overrides.append("hydra.mode=RUN")
-    composition = _compose(app, request, overrides)
+        overrides.append("hydra.mode=MULTIRUN")
+    return _multirun(app, request, overrides)
+
+
+def _run(app: App, request: RunRequest) -> Any:
+    if request.multirun:
+        return _multirun_from_flag(app, request)
+    overrides = list(request.overrides)
+    try:
+        # one composition for the common case; Hydra composes twice (to read hydra.mode)
+        composition = _compose(app, request, overrides)
+    except HydriaError:
+        # a sweep, or a `???` group: fine if the config itself asks for a multirun
+        if _mode_from_config(app, request) == "MULTIRUN":
+            return _multirun(app, request, overrides)
+        raise
     cfg = composition.config
+    mode = cfg.hydra.mode
+    if mode is not None and str(getattr(mode, "name", mode)) == "MULTIRUN":
+        return _multirun(app, request, overrides)
+    if mode is None:  # what Hydra's `hydra.mode=RUN` override does, recorded the same way
+        cfg.hydra.mode = RunMode.RUN
+        cfg.hydra.overrides.hydra.append("hydra.mode=RUN")
     snapshot = snapshot_logging()
     try:
         configure_logging(cfg.hydra.hydra_logging, cfg.hydra.verbose)
