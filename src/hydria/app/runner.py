@@ -28,7 +28,6 @@ from hydria.app.report import report, report_task_error
 from hydria.builtin import RunMode
 from hydria.compose import Composition, Memos, compose_config
 from hydria.errors import HydriaError, UsageError
-from hydria.launchers import launch_in_process
 from hydria.overrides import parse_overrides
 from hydria.repository import ConfigRepository, ConfigStore, ParsedFileCache
 from hydria.runtime import (
@@ -42,7 +41,6 @@ from hydria.runtime import (
     run_job,
     snapshot_logging,
 )
-from hydria.sweepers import job_batches
 from hydria.version import __version__
 
 _PARSED_FILES = ParsedFileCache()
@@ -104,6 +102,9 @@ def _compose(
 def _multirun(app: App, request: RunRequest, overrides: list[str]) -> list[Any]:
     """Compose the sweep's base config, then run its jobs batch by batch (Hydra's order:
     every job of a batch is composed before any runs, so a bad option fails early)."""
+    from hydria.launchers import launch_in_process  # only sweeps need them (start-up cost)
+    from hydria.sweepers import job_batches
+
     master = _compose(app, request, overrides, skip_missing=True, sweeps_allowed=True)
     cfg = master.config
     hydra_overrides = [str(o) for o in OmegaConf.to_container(cfg.hydra.overrides.hydra) or []]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 from hydria.errors import OverrideError, OverrideValueError
-from hydria.overrides.functions import call_function
 from hydria.overrides.model import (
     ChoiceSweep,
     DictKey,
@@ -143,6 +142,8 @@ def _simple_choice_call(sweep: ChoiceSweep) -> str:
     if len(sweep.values) > 1:
         for name in ("str", "int", "float", "bool", "sort"):
             try:
+                from hydria.overrides.functions import call_function  # start-up: see parser
+
                 result = call_function(name, sweep.values, {})
             except OverrideError:
                 continue
