@@ -70,9 +70,6 @@ class ConfigMemo:
                 self._entries.move_to_end(key)
             return blob
 
-    def contains(self, key: Hashable) -> bool:
-        return self._get(key) is not None
-
     def get_or_build(
         self, key: Hashable, build: Callable[[], DictConfig], *, keep_first: bool = False
     ) -> DictConfig:

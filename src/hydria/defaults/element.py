@@ -187,11 +187,5 @@ class Element:
             key = f"{key}@{final or '_global_'}"
         return key
 
-    @property
-    def relative_override_key(self) -> str:
-        if self.package is not None and self.package != self.default_package:
-            return f"{self.path}@{self.package}"
-        return self.path
-
     def describe(self) -> str:
         return f"{self.override_key}: {self.name}" if self.is_group else self.config_path

@@ -8,7 +8,6 @@ turns a parsed value into the Python value a config receives.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Union
 
@@ -103,9 +102,6 @@ class FrozenDict:
     """An ordered, immutable mapping as written in an override (`{a: 1, b: 2}`)."""
 
     items: tuple[tuple[DictKey, ParsedValue], ...] = ()
-
-    def as_mapping(self) -> Mapping[DictKey, ParsedValue]:
-        return dict(self.items)
 
 
 class OverrideType(enum.Enum):

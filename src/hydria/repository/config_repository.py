@@ -67,9 +67,6 @@ class ConfigRepository:
             self.journal.setdefault(("load", path), None if found is None else found.identity)
         return found
 
-    def config_exists(self, path: str) -> bool:
-        return self.load(path) is not None
-
     def group_exists(self, group: str) -> bool:
         known = self._groups.get(group)
         if known is None:
