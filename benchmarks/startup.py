@@ -11,6 +11,7 @@ OmegaConf app pays it). Medians over --repeat runs; the two apps alternate.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import statistics
 import subprocess
@@ -66,6 +67,11 @@ def main() -> None:
     pythons = {"hydria": sys.executable}
     if args.hydra_python:
         pythons["hydra"] = args.hydra_python
+    # An installed package has its bytecode; an editable one under PYTHONDONTWRITEBYTECODE
+    # would be compiled from source on every run and measured unfairly slow.
+    import hydria
+
+    compileall.compile_dir(os.path.dirname(hydria.__file__), quiet=1)
     with tempfile.TemporaryDirectory() as root:
         write_tree(root)
         runs: dict[str, list[float]] = {}

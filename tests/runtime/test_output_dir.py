@@ -187,3 +187,32 @@ def test_output_dir_errors(
         run_task(_nothing, overrides, dir_key=dir_key, configure_logging=False)
     assert str(info.value).startswith(message)
     assert not HydraConfig.initialized()
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        [],
+        # strings YAML would read as other types, an escaped `???`, a missing value, unicode,
+        # a long line the dumper folds, a list and a nested dict in the hydra node
+        [
+            "+hydra.job.env_set.A='true'",
+            "+hydra.job.env_set.B='1.5'",
+            "+hydra.job.env_set.D='\\???'",
+            "+hydra.job.env_set.E='héllo wörld'",
+            "+hydra.job.env_set.F='" + "word " * 30 + "'",
+            "hydra.job.config.override_dirname.exclude_keys=[a,b]",
+            "+hydra.job_logging.extra={x: {y: [1, null]}, c: ???}",
+        ],
+    ],
+)
+def test_hydra_yaml_is_what_to_yaml_of_a_masked_copy_gives(
+    run_task: RunTask, compose_job: Callable[..., DictConfig], overrides: list[str]
+) -> None:
+    overrides = [*overrides, "hydra.output_subdir=.meta"]
+    done = run_task(_nothing, overrides)
+    saved = Path(done.output_dir, ".meta", "hydra.yaml").read_text(encoding="utf-8")
+    # the same job config, its runtime fields as the job recorded them
+    expected = OmegaConf.masked_copy(compose_job(overrides), "hydra")
+    expected.hydra.runtime.output_dir = done.output_dir
+    assert saved == OmegaConf.to_yaml(expected)

@@ -11,7 +11,6 @@ import gc
 import os
 import pickle
 import sys
-import tempfile
 import threading
 import zlib
 from collections import OrderedDict
@@ -132,6 +131,8 @@ class ConfigMemo:
             return
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
+            import tempfile  # only when writing: it imports shutil, bz2 and lzma
+
             fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
             with os.fdopen(fd, "wb") as f:
                 f.write(_disk_key(key) + b"\0" + blob)

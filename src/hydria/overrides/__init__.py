@@ -1,5 +1,7 @@
 """The override grammar: parse command-line overrides, render them back, enumerate sweeps."""
 
+from typing import TYPE_CHECKING, Any
+
 from hydria.overrides.model import SWEEP_TYPES as SWEEP_TYPES
 from hydria.overrides.model import ChoiceSweep as ChoiceSweep
 from hydria.overrides.model import DictKey as DictKey
@@ -22,7 +24,9 @@ from hydria.overrides.parser import parse_override as parse_override
 from hydria.overrides.parser import parse_overrides as parse_overrides
 from hydria.overrides.render import render_override as render_override
 from hydria.overrides.render import render_value as render_value
-from hydria.overrides.sweep_values import sweep_values as sweep_values
+
+if TYPE_CHECKING:
+    from hydria.overrides.sweep_expansion import sweep_values as sweep_values
 
 __all__ = [
     "SWEEP_TYPES",
@@ -49,3 +53,13 @@ __all__ = [
     "sweep_values",
     "values_identical",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # Expanding sweeps needs `decimal` and `random`; a plain run never does, so they load
+    # on first use.
+    if name == "sweep_values":
+        from hydria.overrides.sweep_expansion import sweep_values
+
+        return sweep_values
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

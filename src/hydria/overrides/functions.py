@@ -23,7 +23,7 @@ from hydria.overrides.model import (
     RangeSweep,
     describe_type,
 )
-from hydria.overrides.sweep_values import sorted_range
+from hydria.overrides.sweep_expansion import sorted_range
 
 _NoneType = type(None)
 _NAMES_OMITTED = (QuotedString,)  # arguments are unquoted before their types are checked

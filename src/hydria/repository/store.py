@@ -7,8 +7,8 @@ default store, kept for code migrating from Hydra; tests make their own.
 from __future__ import annotations
 
 import copy
+import os
 import threading
-import uuid
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -41,7 +41,7 @@ class ConfigStore:
     def __init__(self) -> None:
         self._root: dict[str, Any] = {}
         self._version = 0
-        self.token = uuid.uuid4().hex  # names this store in memo keys, unlike id() never reused
+        self.token = os.urandom(16).hex()  # names this store in memo keys, unlike id() never reused
 
     @classmethod
     def instance(cls) -> ConfigStore:

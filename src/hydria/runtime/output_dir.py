@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import Any
 
+import yaml
 from omegaconf import Container, DictConfig, OmegaConf, open_dict, read_write
 
 from hydria.errors import ConfigContentError
@@ -60,8 +62,35 @@ def prepare_output_dir(config: DictConfig, dir_key: str, subdir_key: str | None)
 
 
 def _write_yaml(directory: str, filename: str, node: Container) -> None:
+    _write_text(directory, filename, OmegaConf.to_yaml(node))
+
+
+def _write_text(directory: str, filename: str, text: str) -> None:
     with open(os.path.join(directory, filename), "w", encoding="utf-8") as file:
-        file.write(OmegaConf.to_yaml(node))
+        file.write(text)
+
+
+def _hydra_yaml(config: DictConfig) -> str:
+    """`OmegaConf.to_yaml(OmegaConf.masked_copy(config, "hydra"))`, byte for byte, without
+    the masked copy: deep-copying the whole config costs more than dumping it. Does what
+    `to_yaml` does inside, through the same private helpers (present in OmegaConf 2.1-2.4)."""
+    try:
+        from omegaconf._utils import get_omega_conf_dumper
+        from omegaconf.basecontainer import BaseContainer
+    except ImportError:  # pragma: no cover - a future OmegaConf without them
+        return OmegaConf.to_yaml(OmegaConf.masked_copy(config, "hydra"))
+    options: dict[str, Any] = {"resolve": False, "throw_on_missing": False, "enum_to_str": True}
+    if "encode_missing_literals" in BaseContainer._to_content.__code__.co_varnames:
+        options["encode_missing_literals"] = True  # 2.4: a literal '???' string is escaped
+    content = BaseContainer._to_content(config.hydra, **options)
+    dumped: str = yaml.dump(
+        {"hydra": content},
+        default_flow_style=False,
+        allow_unicode=True,
+        sort_keys=False,
+        Dumper=get_omega_conf_dumper(),
+    )
+    return dumped
 
 
 def save_job_configs(
@@ -83,6 +112,6 @@ def save_job_configs(
     directory = os.path.join(config.hydra.runtime.output_dir, str(subdir))
     os.makedirs(directory, exist_ok=True)
     _write_yaml(directory, "config.yaml", task_config)
-    _write_yaml(directory, "hydra.yaml", OmegaConf.masked_copy(config, "hydra"))
+    _write_text(directory, "hydra.yaml", _hydra_yaml(config))
     _write_yaml(directory, "overrides.yaml", OmegaConf.create(list(task_overrides)))
     return directory
