@@ -20,10 +20,15 @@ PUBLIC = [
     "ConfigStore",
     "HydraConfig",
     "__version__",
+    "call",
     "compose",
+    "get_class",
+    "get_method",
+    "get_object",
     "initialize",
     "initialize_config_dir",
     "initialize_config_module",
+    "instantiate",
     "main",
 ]
 
@@ -32,6 +37,7 @@ ERRORS = [
     "ConfigContentError",
     "ConfigLoadError",
     "ConfigSyntaxError",
+    "ConfigValidationError",
     "DefaultsListError",
     "HydriaError",
     "InstantiationError",
@@ -39,10 +45,13 @@ ERRORS = [
     "MissingConfigError",
     "MissingOptionError",
     "MissingPrimaryConfigError",
+    "MissingValuesError",
     "OverrideError",
     "OverrideParseError",
     "OverrideValueError",
     "SweepNotAllowedError",
+    "TargetNotFoundError",
+    "TargetRefusedError",
     "UsageError",
 ]
 
@@ -62,6 +71,10 @@ ERROR_BASES = {
     "CompositionError": ("HydriaError", "ValueError"),
     "SweepNotAllowedError": ("CompositionError",),
     "InstantiationError": ("HydriaError",),
+    "TargetNotFoundError": ("InstantiationError", "ImportError"),
+    "TargetRefusedError": ("InstantiationError", "PermissionError"),
+    "ConfigValidationError": ("HydriaError", "ValueError"),
+    "MissingValuesError": ("ConfigValidationError",),
     "UsageError": ("HydriaError", "ValueError"),
     "JobContextError": ("HydriaError", "RuntimeError"),
 }
@@ -112,6 +125,10 @@ def test_version_matches_the_installed_distribution() -> None:
             ["config_module", "job_name"],
             id="initialize_config_module",
         ),
+        pytest.param(hydria.instantiate, ["config", "args", "kwargs"], id="instantiate"),
+        pytest.param(hydria.get_object, ["path"], id="get_object"),
+        pytest.param(hydria.get_class, ["path"], id="get_class"),
+        pytest.param(hydria.get_method, ["path"], id="get_method"),
     ],
 )
 def test_signatures(function: Callable[..., Any], parameters: list[str]) -> None:
@@ -187,10 +204,13 @@ def test_import_uses_yaml_and_omegaconf(modules_after_import: list[str]) -> None
     assert {"hydria", "hydria.app.api", "yaml", "omegaconf"} <= set(modules_after_import)
 
 
-@pytest.mark.parametrize("heavy", ["hydra", "ray", "joblib", "submitit", "numpy", "torch"])
+@pytest.mark.parametrize(
+    "heavy",
+    ["hydra", "ray", "joblib", "submitit", "numpy", "torch", "pydantic", "hydria.instantiation"],
+)
 def test_import_does_not_import(modules_after_import: list[str], heavy: str) -> None:
     tops = {m.split(".")[0] for m in modules_after_import}
-    assert heavy not in tops
+    assert heavy not in tops and heavy not in modules_after_import
 
 
 def test_import_is_small(modules_after_import: list[str]) -> None:

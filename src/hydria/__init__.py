@@ -3,6 +3,8 @@
 The public API is declared here and pinned by a test.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from hydria.app.api import compose as compose
 from hydria.app.api import initialize as initialize
 from hydria.app.api import initialize_config_dir as initialize_config_dir
@@ -12,13 +14,37 @@ from hydria.repository import ConfigStore as ConfigStore
 from hydria.runtime.context import HydraConfig as HydraConfig
 from hydria.version import __version__ as __version__
 
+if TYPE_CHECKING:
+    from hydria.instantiation import call as call
+    from hydria.instantiation import get_class as get_class
+    from hydria.instantiation import get_method as get_method
+    from hydria.instantiation import get_object as get_object
+    from hydria.instantiation import instantiate as instantiate
+
+_LAZY = frozenset({"call", "get_class", "get_method", "get_object", "instantiate"})
+
 __all__ = [
     "ConfigStore",
     "HydraConfig",
     "__version__",
+    "call",
     "compose",
+    "get_class",
+    "get_method",
+    "get_object",
     "initialize",
     "initialize_config_dir",
     "initialize_config_module",
+    "instantiate",
     "main",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # `instantiate` and its helpers load on first use: a run that builds nothing from
+    # its config does not pay for them at start-up.
+    if name in _LAZY:
+        import hydria.instantiation as objects
+
+        return getattr(objects, name)
+    raise AttributeError(f"module 'hydria' has no attribute {name!r}")

@@ -15,7 +15,11 @@
     ├── CompositionError (ValueError)       merging configs or applying value overrides failed
     │   └── SweepNotAllowedError            a sweep reached compose (it needs multirun)
     ├── JobContextError (RuntimeError)      HydraConfig.get() or ${hydra:...} outside a job
-    └── InstantiationError                  reserved for `instantiate` (later work)
+    ├── InstantiationError                  `instantiate` failed (names key, target, cause)
+    │   ├── TargetNotFoundError (ImportError)   a `_target_` names no importable object
+    │   └── TargetRefusedError (PermissionError) a `_target_` the safety policy refuses
+    └── ConfigValidationError (ValueError)  the composed config does not fit its schema
+        └── MissingValuesError              mandatory `???` values were never set (all listed)
 
 Errors are built where the failure happens and carry the offending input and
 where it came from; the message alone must tell the user what to fix.
@@ -28,6 +32,7 @@ __all__ = [
     "ConfigContentError",
     "ConfigLoadError",
     "ConfigSyntaxError",
+    "ConfigValidationError",
     "DefaultsListError",
     "HydriaError",
     "InstantiationError",
@@ -35,10 +40,13 @@ __all__ = [
     "MissingConfigError",
     "MissingOptionError",
     "MissingPrimaryConfigError",
+    "MissingValuesError",
     "OverrideError",
     "OverrideParseError",
     "OverrideValueError",
     "SweepNotAllowedError",
+    "TargetNotFoundError",
+    "TargetRefusedError",
     "UsageError",
 ]
 
@@ -130,4 +138,22 @@ class SweepNotAllowedError(CompositionError):
 
 
 class InstantiationError(HydriaError):
-    """Reserved for object instantiation from configs."""
+    """`instantiate` or `call` could not build an object; the message names the key, the
+    target and the cause, which is chained."""
+
+
+class TargetNotFoundError(InstantiationError, ImportError):
+    """A `_target_` (or a `get_object` path) names nothing importable."""
+
+
+class TargetRefusedError(InstantiationError, PermissionError):
+    """The target policy refuses a `_target_`: outside the allow-list, or one of the
+    targets that only serve to run code or commands from a config."""
+
+
+class ConfigValidationError(HydriaError, ValueError):
+    """The composed config does not validate against its schema (pydantic)."""
+
+
+class MissingValuesError(ConfigValidationError):
+    """Mandatory values (`???`) were never set; every one of them is listed at once."""
