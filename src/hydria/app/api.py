@@ -117,7 +117,7 @@ def compose(
     repo = _primary_repository(
         config_dir, config_module, extra_config_dirs, store or ConfigStore.instance()
     )
-    return compose_config(
+    composition = compose_config(
         repo,
         config_name,
         parsed,
@@ -125,7 +125,12 @@ def compose(
         job_name=name,
         version=__version__,
         memos=_MEMOS,
-    ).config
+    )
+    if "pydantic" in sys.modules:  # without it no config can have a pydantic schema
+        from hydria.validation import validate_composition
+
+        validate_composition(composition)
+    return composition.config
 
 
 @contextmanager

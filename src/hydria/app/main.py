@@ -31,7 +31,9 @@ def main(
         @functools.wraps(task)
         def decorated(cfg_passthrough: DictConfig | None = None) -> Any:
             if cfg_passthrough is not None:
-                return task(cfg_passthrough)
+                from hydria.app.task_model import config_model_of, with_config_model
+
+                return with_config_model(task, config_model_of(task))(cfg_passthrough)
             # imported here: `import hydria` stays light for code that only composes
             from hydria.app.runner import AppExit, make_app, run_app
 

@@ -25,6 +25,7 @@ from hydria.app.app_setup import (
 )
 from hydria.app.cli import RunRequest, parse_args
 from hydria.app.report import report, report_task_error
+from hydria.app.task_model import config_model_of, with_config_model
 from hydria.builtin import RunMode
 from hydria.compose import Composition, Memos, compose_config
 from hydria.errors import HydriaError, UsageError
@@ -59,10 +60,28 @@ class AppExit(Exception):
 class App:
     """An app: its task function and where its configs are, from the decorator."""
 
-    task: Callable[[DictConfig], Any]
+    task: Callable[..., Any]
     config_path: str | None
     config_name: str | None
     source: AppSource
+    config_model: type | None = None  # the pydantic model the task's parameter asks for
+
+    @property
+    def job_task(self) -> Callable[[DictConfig], Any]:
+        """What a job calls: the task, given its config as the model it asks for."""
+        return with_config_model(self.task, self.config_model)
+
+    def validate(self, composition: Composition) -> None:
+        """Check the composition against the pydantic schemas it used and the task's
+        model, before anything runs. Without pydantic imported there can be none."""
+        if "pydantic" not in sys.modules:
+            return
+        from hydria.validation import SchemaCheck, validate_composition
+
+        extra = []
+        if self.config_model is not None:
+            extra.append(SchemaCheck("", self.config_model, "the task's annotation"))
+        validate_composition(composition, extra)
 
     def repository(self, request: RunRequest) -> ConfigRepository:
         config_path = request.config_path if request.config_path is not None else self.config_path
@@ -119,7 +138,9 @@ def _multirun(app: App, request: RunRequest, overrides: list[str]) -> list[Any]:
     )
 
     def compose_job(job: Sequence[str]) -> DictConfig:
-        job_cfg = _compose(app, request, [*hydra_overrides, *job]).config
+        composition = _compose(app, request, [*hydra_overrides, *job])
+        app.validate(composition)
+        job_cfg = composition.config
         # the sweep's ${now:...} etc. once resolved stay the same in every job, as in Hydra
         OmegaConf.copy_cache(from_config=cfg, to_config=job_cfg)
         return job_cfg
@@ -137,7 +158,7 @@ def _multirun(app: App, request: RunRequest, overrides: list[str]) -> list[Any]:
             for job in batch:
                 compose_job(job)  # fail before running anything
             results = launch_in_process(
-                batch, initial_job_idx=first, compose=compose_job, task=app.task
+                batch, initial_job_idx=first, compose=compose_job, task=app.job_task
             )
             for job, result in zip(batch, results, strict=True):
                 if result.status is JobStatus.FAILED:
@@ -255,6 +276,7 @@ def _run(app: App, request: RunRequest) -> Any:
     mode = cfg.hydra.mode
     if mode is not None and str(getattr(mode, "name", mode)) == "MULTIRUN":
         return _multirun(app, request, overrides)
+    app.validate(composition)
     if mode is None:  # what Hydra's `hydra.mode=RUN` override does, recorded the same way
         cfg.hydra.mode = RunMode.RUN
         cfg.hydra.overrides.hydra.append("hydra.mode=RUN")
@@ -264,7 +286,7 @@ def _run(app: App, request: RunRequest) -> Any:
         task = OmegaConf.to_container(cfg.hydra.overrides.task)
         assert isinstance(task, list)
         result = run_job(
-            JobSpec(config=cfg, task=app.task, task_overrides=tuple(str(t) for t in task))
+            JobSpec(config=cfg, task=app.job_task, task_overrides=tuple(str(t) for t in task))
         )
     finally:
         restore_logging(snapshot)
@@ -326,7 +348,7 @@ def _rerun(app: App, request: RunRequest) -> Any:
     snapshot = snapshot_logging()
     try:
         configure_logging(full.hydra.get("job_logging"), full.hydra.get("verbose", False))
-        return app.task(task_cfg)
+        return app.job_task(task_cfg)
     except Exception as exc:  # noqa: BLE001 - the user's task: reported with its traceback
         raise AppExit(report_task_error(exc)) from None
     finally:
@@ -410,4 +432,10 @@ def run_app(app: App, argv: Sequence[str]) -> Any:
 def make_app(
     task: Callable[[DictConfig], Any], config_path: str | None, config_name: str | None
 ) -> App:
-    return App(task=task, config_path=config_path, config_name=config_name, source=app_source(task))
+    return App(
+        task=task,
+        config_path=config_path,
+        config_name=config_name,
+        source=app_source(task),
+        config_model=config_model_of(task),
+    )

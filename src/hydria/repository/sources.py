@@ -38,6 +38,7 @@ class RawConfig:
     content: Any
     is_structured: bool
     identity: Hashable  # equal identities mean equal content (file stamp, store version)
+    validator: type | None = None  # a pydantic model the composed result must fit
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +261,7 @@ class StoreSource(ConfigSource):
             content=stored.node,
             is_structured=True,
             identity=("structured", self.store.token, self.store.version, path),
+            validator=stored.validator,
         )
 
     def list_options(self, group: str) -> list[str]:

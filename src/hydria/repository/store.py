@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from hydria.errors import ConfigContentError
+from hydria.repository.pydantic_schema import is_pydantic_model, model_defaults
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -26,6 +27,7 @@ class StoredConfig:
     node: DictConfig | ListConfig
     package: str | None
     provider: str | None
+    validator: type | None = None  # a pydantic model that validates the composed result
 
 
 def _config_file_name(name: str) -> str:
@@ -72,9 +74,18 @@ class ConfigStore:
     ) -> None:
         """Register `node` as config `name` in `group` (`a/b` for nested groups).
 
+        `node` may be a dataclass or attrs class or instance (a typed schema, as in
+        Hydra), a dict or list, or a pydantic model class or instance: its defaults
+        (`???` for required fields) are the config, and every composition that uses it
+        is validated by the model (see `hydria.validation`).
+
         Raises:
             ConfigContentError: `node` cannot be turned into a config.
         """
+        validator = None
+        if is_pydantic_model(node):
+            validator = node if isinstance(node, type) else type(node)
+            node = model_defaults(node)
         try:
             cfg = OmegaConf.structured(node)
         except Exception as exc:  # OmegaConf raises several unrelated types here
@@ -92,7 +103,12 @@ class ConfigStore:
             folder = nxt
         file_name = _config_file_name(name)
         folder[file_name] = StoredConfig(
-            name=file_name, group=group, node=cfg, package=package, provider=provider
+            name=file_name,
+            group=group,
+            node=cfg,
+            package=package,
+            provider=provider,
+            validator=validator,
         )
         self._version += 1
 
@@ -123,6 +139,7 @@ class ConfigStore:
             node=copy.deepcopy(found.node),
             package=found.package,
             provider=found.provider,
+            validator=found.validator,
         )
 
     def list(self, path: str) -> list[str]:
