@@ -16,6 +16,7 @@ from omegaconf.errors import InterpolationKeyError
 import hydria
 from hydria.errors import InstantiationError, TargetNotFoundError
 from hydria.instantiation import ConvertMode
+from hydria.runtime.resolvers import _register
 
 CALL = "inst_targets.Call"
 
@@ -489,3 +490,14 @@ def test_get_class_as_a_target_passes_a_class() -> None:
         {"_target_": CALL, "cls": {"_target_": "hydria.get_class", "path": "inst_targets.User"}}
     )
     assert built.kwargs["cls"] is User
+
+
+def test_cached_resolver_values_are_the_ones_the_config_already_gave() -> None:
+    calls = iter(range(100))
+    _register("hydria_test_counter", lambda: next(calls), use_cache=True)
+    try:
+        cfg = OmegaConf.create({"_target_": CALL, "n": "${hydria_test_counter:}"})
+        first = cfg.n
+        assert hydria.instantiate(cfg) == Call(n=first)
+    finally:
+        OmegaConf.clear_resolver("hydria_test_counter")

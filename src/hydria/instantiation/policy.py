@@ -167,12 +167,13 @@ def _under(name: str, prefix: str) -> bool:
     return name == prefix or name.startswith(prefix + ".")
 
 
-def where(full_key: str | None) -> str:
+def where(full_key: object | None) -> str:
     """` (at key 'a.b')`, ` (at the top level of the config)`, or nothing (None: not
-    from a config node), for messages."""
+    from a config node), for messages. `full_key` may compute itself when printed."""
     if full_key is None:
         return ""
-    return f" (at key '{full_key}')" if full_key else " (at the top level of the config)"
+    key = str(full_key)
+    return f" (at key '{key}')" if key else " (at the top level of the config)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +217,7 @@ class TargetPolicy:
             for entry in self.unlocked
         )
 
-    def _refuse_unsafe(self, name: str, full_key: str | None, note: str = "") -> None:
+    def _refuse_unsafe(self, name: str, full_key: object | None, note: str = "") -> None:
         name = _canonical(name)
         if _is_refused(name) and not self._unlocked(name):
             raise TargetRefusedError(
@@ -226,7 +227,7 @@ class TargetPolicy:
                 f"_unsafe_targets_=['{name}']) or the environment variable {UNSAFE_ENV}={name}."
             )
 
-    def check_path(self, path: str, full_key: str | None) -> None:
+    def check_path(self, path: str, full_key: object | None) -> None:
         """Before importing anything for `path`: refusals, then the allow-list."""
         self._refuse_unsafe(path, full_key)
         if self.allowed is not None and not any(_under(path, p) for p in self.allowed):
@@ -237,7 +238,7 @@ class TargetPolicy:
                 f"to be used, add a prefix of it to {ALLOWED_ENV} or _allowed_targets_."
             )
 
-    def check_object(self, obj: Any, path: str | None, full_key: str | None) -> None:
+    def check_object(self, obj: Any, path: str | None, full_key: object | None) -> None:
         """After locating (or for a callable given as an object): the object's real
         name, so another path to a refused callable is refused too."""
         name = dotted_name(obj)
