@@ -81,8 +81,6 @@ def _working_copy(config: Any) -> DictConfig | ListConfig:
             work = copy.deepcopy(config)
         work._set_flag(["allow_objects", "struct", "readonly"], [True, False, False])
         work._set_parent(config._get_parent())
-        if config._get_parent() is None:  # its own root: keep what `${now:...}` gave
-            OmegaConf.copy_cache(from_config=config, to_config=work)
         return work
     if isinstance(config, (dict, list)) or is_structured_config(config):
         created = OmegaConf.structured(config, flags={"allow_objects": True})
