@@ -17,6 +17,7 @@ import hydria.errors
 from hydria.errors import HydriaError
 
 PUBLIC = [
+    "Callback",
     "ConfigStore",
     "HydraConfig",
     "__version__",

@@ -20,10 +20,12 @@ if TYPE_CHECKING:
     from hydria.instantiation import get_method as get_method
     from hydria.instantiation import get_object as get_object
     from hydria.instantiation import instantiate as instantiate
+    from hydria.runtime.callbacks import Callback as Callback
 
 _LAZY = frozenset({"call", "get_class", "get_method", "get_object", "instantiate"})
 
 __all__ = [
+    "Callback",
     "ConfigStore",
     "HydraConfig",
     "__version__",
@@ -47,4 +49,8 @@ def __getattr__(name: str) -> Any:
         import hydria.instantiation as objects
 
         return getattr(objects, name)
+    if name == "Callback":
+        from hydria.runtime.callbacks import Callback
+
+        return Callback
     raise AttributeError(f"module 'hydria' has no attribute {name!r}")

@@ -40,28 +40,9 @@ def my_app(cfg: DictConfig) -> Any:
     return cfg.a
 
 
-class Recorder:
-    """A Hydra callback: records which hooks ran."""
-
-    calls: list[str] = []
-
-    def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
-        self.calls.append("on_run_start")
-
-    def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
-        self.calls.append("on_job_start")
-
-    def on_job_end(self, config: DictConfig, job_return: Any, **kwargs: Any) -> None:
-        self.calls.append("on_job_end")
-
-    def on_run_end(self, config: DictConfig, **kwargs: Any) -> None:
-        self.calls.append("on_run_end")
-
-
 @pytest.fixture(autouse=True)
 def _forget() -> None:
     SEEN.clear()
-    Recorder.calls.clear()
 
 
 def _first_run(run_app: Any, tmp_path: Path, *argv: str) -> Path:
@@ -140,16 +121,3 @@ def test_rerun_logs_like_the_job(run_app: Any, tmp_path: Path) -> None:
     done = run_app(my_app, "--experimental-rerun", str(output_dir / ".hydra"))
     assert re.fullmatch(r"\[[^]]+\]\[my_task\]\[INFO\] - a=5\n", done.out)
     assert (output_dir / f"{JOB_NAME}.log").read_text().count("a=5") == 2
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="hydria ignores hydra.callbacks (no Callback support yet): no hook runs, so "
-    "PickleJobInfoCallback's .hydra/config.pickle, Hydra's input to --experimental-rerun, "
-    "is never written",
-)
-def test_callbacks_run_around_the_job(run_app: Any) -> None:
-    target = f"{Recorder.__module__}.Recorder"
-    done = run_app(my_app, f"+hydra.callbacks.rec._target_={target}")
-    assert done.code == 0
-    assert Recorder.calls == ["on_run_start", "on_job_start", "on_job_end", "on_run_end"]

@@ -42,6 +42,7 @@ from hydria.runtime import (
     run_job,
     snapshot_logging,
 )
+from hydria.runtime.callbacks import Callbacks
 from hydria.version import __version__
 
 _PARSED_FILES = ParsedFileCache()
@@ -137,12 +138,19 @@ def _multirun(app: App, request: RunRequest, overrides: list[str]) -> list[Any]:
         max_batch_size=max_batch,
     )
 
+    config_name = app.config_name_for(request)
+    callbacks = Callbacks()
+
     def compose_job(job: Sequence[str]) -> DictConfig:
-        composition = _compose(app, request, [*hydra_overrides, *job])
+        job_overrides = [*hydra_overrides, *job]
+        composition = _compose(app, request, job_overrides)
         app.validate(composition)
         job_cfg = composition.config
         # the sweep's ${now:...} etc. once resolved stay the same in every job, as in Hydra
         OmegaConf.copy_cache(from_config=cfg, to_config=job_cfg)
+        callbacks.notify(
+            "on_compose_config", config=job_cfg, config_name=config_name, overrides=job_overrides
+        )
         return job_cfg
 
     snapshot = snapshot_logging()
@@ -150,22 +158,34 @@ def _multirun(app: App, request: RunRequest, overrides: list[str]) -> list[Any]:
     values: list[Any] = []
     try:
         configure_logging(cfg.hydra.hydra_logging, cfg.hydra.verbose)
+        callbacks = Callbacks.from_config(cfg)
         sweep_dir = Path(str(cfg.hydra.sweep.dir))
         sweep_dir.mkdir(parents=True, exist_ok=True)
         OmegaConf.save(cfg, sweep_dir / "multirun.yaml")
+        callbacks.notify("on_multirun_start", config=cfg, config_name=config_name)
+        failed: tuple[BaseException, list[str]] | None = None
         first = 0
         for batch in batches:
             for job in batch:
                 compose_job(job)  # fail before running anything
             results = launch_in_process(
-                batch, initial_job_idx=first, compose=compose_job, task=app.job_task
+                batch,
+                initial_job_idx=first,
+                compose=compose_job,
+                task=app.job_task,
+                callbacks=callbacks,
             )
             for job, result in zip(batch, results, strict=True):
-                if result.status is JobStatus.FAILED:
+                if result.status is JobStatus.FAILED and failed is None:
                     assert result.error is not None
-                    raise AppExit(report_task_error(result.error, overrides=list(job)))
+                    failed = (result.error, list(job))
                 values.append(result.return_value)
             first += len(batch)
+            if failed is not None:
+                break
+        callbacks.notify("on_multirun_end", reverse=True, config=cfg, config_name=config_name)
+        if failed is not None:
+            raise AppExit(report_task_error(failed[0], overrides=failed[1]))
     finally:
         pop_job(token)
         restore_logging(snapshot)
@@ -285,8 +305,22 @@ def _run(app: App, request: RunRequest) -> Any:
         configure_logging(cfg.hydra.hydra_logging, cfg.hydra.verbose)
         task = OmegaConf.to_container(cfg.hydra.overrides.task)
         assert isinstance(task, list)
+        config_name = app.config_name_for(request)
+        callbacks = Callbacks.from_config(cfg)
+        callbacks.notify(
+            "on_compose_config", config=cfg, config_name=config_name, overrides=overrides
+        )
+        callbacks.notify("on_run_start", config=cfg, config_name=config_name)
         result = run_job(
-            JobSpec(config=cfg, task=app.job_task, task_overrides=tuple(str(t) for t in task))
+            JobSpec(
+                config=cfg,
+                task=app.job_task,
+                task_overrides=tuple(str(t) for t in task),
+                callbacks=callbacks,
+            )
+        )
+        callbacks.notify(
+            "on_run_end", reverse=True, config=cfg, config_name=config_name, job_return=result
         )
     finally:
         restore_logging(snapshot)

@@ -27,6 +27,7 @@ def launch_in_process(
     initial_job_idx: int,
     compose: Callable[[Sequence[str]], DictConfig],
     task: Callable[[DictConfig], Any],
+    callbacks: Any = None,
 ) -> list[JobReturn]:
     """Run each job of `batch` in turn; a failing job does not stop the others.
 
@@ -35,6 +36,7 @@ def launch_in_process(
         initial_job_idx: the number of the batch's first job (`hydra.job.num`).
         compose: the job's full config (with its `hydra` node) from its overrides.
         task: the user's function.
+        callbacks: the sweep's `Callbacks`, for each job's `on_job_start`/`on_job_end`.
     """
     LOG.info("Launching %d jobs locally", len(batch))
     results = []
@@ -53,6 +55,7 @@ def launch_in_process(
             task_overrides=tuple(str(t) for t in task_overrides),
             dir_key="hydra.sweep.dir",
             subdir_key="hydra.sweep.subdir",
+            callbacks=callbacks,
         )
         results.append(run_job(spec))
     return results

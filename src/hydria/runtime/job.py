@@ -21,6 +21,7 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
+from hydria.runtime.callbacks import Callbacks
 from hydria.runtime.context import pop_job, push_job
 from hydria.runtime.job_model import JobReturn, JobSpec, JobStatus
 from hydria.runtime.logging_setup import (
@@ -141,10 +142,14 @@ def run_job(spec: JobSpec) -> JobReturn:
             config=task_config,
             hydra_config=config.hydra,
         )
+        callbacks = spec.callbacks if spec.callbacks is not None else Callbacks()
+        callbacks.notify("on_job_start", config=config, task_function=spec.task)
         try:
-            value = spec.task(task_config)
+            done = replace(done, return_value=spec.task(task_config))
         except Exception as exc:  # the caller decides what a failed job means
-            return replace(done, status=JobStatus.FAILED, error=exc)
+            done = replace(done, status=JobStatus.FAILED, error=exc)
         finally:
             flush_log_handlers()
-        return replace(done, return_value=value)
+        callbacks.notify("on_job_end", reverse=True, config=config, job_return=done)
+        flush_log_handlers()
+        return done

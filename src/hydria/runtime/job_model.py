@@ -31,6 +31,8 @@ class JobSpec:
             for a sweep job `hydra.sweep.dir`, with `subdir_key` `hydra.sweep.subdir`.
         subdir_key: see `dir_key`; None for a single run.
         configure_logging: apply `hydra.job_logging` around the task.
+        callbacks: the run's or sweep's `hydra.callbacks` (a `Callbacks`), whose
+            `on_job_start` / `on_job_end` run around the task; None for none.
     """
 
     config: DictConfig
@@ -39,6 +41,7 @@ class JobSpec:
     dir_key: str = "hydra.run.dir"
     subdir_key: str | None = None
     configure_logging: bool = True
+    callbacks: Any = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
