@@ -30,6 +30,7 @@ PUBLIC = [
     "initialize_config_dir",
     "initialize_config_module",
     "instantiate",
+    "load_sweep",
     "main",
 ]
 
@@ -50,6 +51,7 @@ ERRORS = [
     "OverrideError",
     "OverrideParseError",
     "OverrideValueError",
+    "PluginError",
     "SweepNotAllowedError",
     "TargetNotFoundError",
     "TargetRefusedError",
@@ -78,6 +80,7 @@ ERROR_BASES = {
     "MissingValuesError": ("ConfigValidationError",),
     "UsageError": ("HydriaError", "ValueError"),
     "JobContextError": ("HydriaError", "RuntimeError"),
+    "PluginError": ("HydriaError", "RuntimeError"),
 }
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from hydria.instantiation import get_object as get_object
     from hydria.instantiation import instantiate as instantiate
     from hydria.runtime.callbacks import Callback as Callback
+    from hydria.sweep.records import load_sweep as load_sweep
 
 _LAZY = frozenset({"call", "get_class", "get_method", "get_object", "instantiate"})
 
@@ -38,6 +39,7 @@ __all__ = [
     "initialize_config_dir",
     "initialize_config_module",
     "instantiate",
+    "load_sweep",
     "main",
 ]
 
@@ -53,4 +55,8 @@ def __getattr__(name: str) -> Any:
         from hydria.runtime.callbacks import Callback
 
         return Callback
+    if name == "load_sweep":
+        from hydria.sweep.records import load_sweep
+
+        return load_sweep
     raise AttributeError(f"module 'hydria' has no attribute {name!r}")

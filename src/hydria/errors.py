@@ -15,6 +15,7 @@
     ├── CompositionError (ValueError)       merging configs or applying value overrides failed
     │   └── SweepNotAllowedError            a sweep reached compose (it needs multirun)
     ├── JobContextError (RuntimeError)      HydraConfig.get() or ${hydra:...} outside a job
+    ├── PluginError (RuntimeError)          a launcher or sweeper cannot be found, built or run
     ├── InstantiationError                  `instantiate` failed (names key, target, cause)
     │   ├── TargetNotFoundError (ImportError)   a `_target_` names no importable object
     │   └── TargetRefusedError (PermissionError) a `_target_` the safety policy refuses
@@ -44,6 +45,7 @@ __all__ = [
     "OverrideError",
     "OverrideParseError",
     "OverrideValueError",
+    "PluginError",
     "SweepNotAllowedError",
     "TargetNotFoundError",
     "TargetRefusedError",
@@ -135,6 +137,10 @@ class CompositionError(HydriaError, ValueError):
 
 class SweepNotAllowedError(CompositionError):
     """A sweep override was given to a single composition; sweeps need multirun."""
+
+
+class PluginError(HydriaError, RuntimeError):
+    """A launcher or sweeper cannot be found, built (bad options) or run (a missing extra)."""
 
 
 class InstantiationError(HydriaError):

@@ -47,6 +47,7 @@ FLAGS_HELP = """\
 --package,-p : Config package to show
 --run,-r : Run a job
 --multirun,-m : Run multiple jobs with the configured launcher and sweeper
+--resume : With --multirun: run only the jobs of hydra.sweep.dir that did not complete
 --shell-completion,-sc : Install or Uninstall shell completion:
     Bash - Install:
     eval "$(python app.py -sc install=bash)"

@@ -120,11 +120,9 @@ def test_a_sweep_calls_the_sweep_hooks_around_every_jobs_hooks(run_app: Any) -> 
         "on_multirun_start",
         "on_compose_config",  # every job of the batch is composed before any runs
         "on_compose_config",
-        "on_compose_config",
         "on_job_start",
         "task",
         "on_job_end",
-        "on_compose_config",
         "on_job_start",
         "task",
         "on_job_end",

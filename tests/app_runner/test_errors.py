@@ -192,16 +192,23 @@ def test_a_failing_job_in_a_sweep(run_app: Any, tmp_path: Path) -> None:
     expected = "".join(
         traceback.format_list([(__file__, line, "my_app", 'raise ValueError(f"a is {cfg.a}")')])
     )
+    [sweep_dir] = tmp_path.glob("multirun/*/*")
+    results = sweep_dir.relative_to(tmp_path) / "results.jsonl"
     assert done.err == (
         "Error executing job with overrides: ['a=2']\n"
         f"Traceback (most recent call last):\n{expected}ValueError: a is 2\n\n{HINT}"
+        f"1 of 3 jobs failed; every failure is in {results}\n"
     )
-    assert sorted(p.name for p in tmp_path.glob("multirun/*/*/*")) == [
+    assert sorted(p.name for p in sweep_dir.iterdir()) == [
         "0",
         "1",
         "2",
         "multirun.yaml",
+        "results.jsonl",
     ]
+    # the failure is also in the job's own log, and the summary marks it
+    assert "ValueError: a is 2" in (sweep_dir / "1" / "test_errors.log").read_text()
+    assert re.search(r"^1  a=2 +FAILED +ValueError: a is 2$", done.out, flags=re.MULTILINE)
 
 
 def test_a_failing_run_still_saved_its_files(run_app: Any, tmp_path: Path) -> None:

@@ -79,8 +79,12 @@ def test_builtin_job_logging_options(run_app: Any, tmp_path: Path, option: str, 
 
 def test_hydra_logging_disabled_hides_the_launch_lines(run_app: Any) -> None:
     done = run_app(my_app, "-m", "a=1", "hydra/hydra_logging=disabled")
-    assert _masked(done.out) == (
+    jobs, _, summary = _masked(done.out).partition("Sweep multirun/")
+    assert jobs == (
         "[TIME][my_task][INFO] - info a=1\n[TIME][my_task][ERROR] - error a=1\nprinted a=1\n"
+    )
+    assert summary.endswith(
+        ": 1 jobs, 1 completed, 0 not\n#  overrides  status     return value\n0  a=1        completed\n"
     )
 
 

@@ -47,7 +47,10 @@ def _jobs(*keys: str) -> list[tuple[Any, ...]]:
 
 def _log_lines(out: str) -> list[str]:
     """hydria's own lines on stdout, without their timestamps."""
-    return [re.sub(r"^\[[^]]+\]", "[TIME]", line) for line in out.splitlines() if "[HYDRA]" in line]
+    lines = [
+        re.sub(r"^\[[^]]+\]", "[TIME]", line) for line in out.splitlines() if "[HYDRA]" in line
+    ]
+    return [re.sub(r"in \d+\.\d\d s", "in T s", line) for line in lines]
 
 
 @pytest.mark.parametrize(
@@ -86,9 +89,13 @@ def test_launch_lines_and_job_overrides(run_app: Any) -> None:
     assert _log_lines(done.out) == [
         "[TIME][HYDRA] Launching 4 jobs locally",
         "[TIME][HYDRA] \t#0 : a=1 b=x",
+        "[TIME][HYDRA] [1/4] #0 a=1 b=x: completed in T s, returned 1x",
         "[TIME][HYDRA] \t#1 : a=1 b=y",
+        "[TIME][HYDRA] [2/4] #1 a=1 b=y: completed in T s, returned 1y",
         "[TIME][HYDRA] \t#2 : a=2 b=x",
+        "[TIME][HYDRA] [3/4] #2 a=2 b=x: completed in T s, returned 2x",
         "[TIME][HYDRA] \t#3 : a=2 b=y",
+        "[TIME][HYDRA] [4/4] #3 a=2 b=y: completed in T s, returned 2y",
     ]
     assert _jobs("task", "hydra") == [
         (["a=1", "b=x"], ["hydra.mode=MULTIRUN"]),
@@ -131,7 +138,12 @@ def test_every_job_shares_the_sweep_dir(run_app: Any, tmp_path: Path) -> None:
     # %f (microseconds) differs at every resolution: one dir only if the value is shared
     run_app(my_app, "-m", "a=1,2", "hydra.sweep.dir=sw/${now:%f}")
     [sweep_dir] = (tmp_path / "sw").iterdir()
-    assert sorted(p.name for p in sweep_dir.iterdir()) == ["0", "1", "multirun.yaml"]
+    assert sorted(p.name for p in sweep_dir.iterdir()) == [
+        "0",
+        "1",
+        "multirun.yaml",
+        "results.jsonl",
+    ]
 
 
 def test_sweep_dir_and_subdir_from_the_command_line(run_app: Any, tmp_path: Path) -> None:
@@ -143,7 +155,12 @@ def test_sweep_dir_and_subdir_from_the_command_line(run_app: Any, tmp_path: Path
         "hydra.sweep.subdir=${hydra.job.override_dirname}",
     )
     assert done.code == 0
-    assert sorted(p.name for p in (tmp_path / "sw").iterdir()) == ["a=1", "a=2", "multirun.yaml"]
+    assert sorted(p.name for p in (tmp_path / "sw").iterdir()) == [
+        "a=1",
+        "a=2",
+        "multirun.yaml",
+        "results.jsonl",
+    ]
     assert _jobs("output_dir") == [(str(tmp_path / "sw" / "a=1"),), (str(tmp_path / "sw" / "a=2"),)]
 
 

@@ -232,6 +232,7 @@ HEADERS: dict[str, str | None] = {
     "hydra/job_logging/stdout.yaml": None,
     "hydra/env/default.yaml": None,
     "hydra/launcher/basic.yaml": None,
+    "hydra/launcher/joblib.yaml": None,
     "hydra/sweeper/basic.yaml": None,
 }
 

@@ -182,7 +182,12 @@ def test_a_sweep_over_experiments(tmp_path: Path) -> None:
     done = _run(tmp_path, script, "-m", "+experiment=aplite,nglite")
     assert (done.returncode, done.stderr) == (0, "")
     [sweep_dir] = tmp_path.glob("multirun/*/*")
-    assert sorted(p.name for p in sweep_dir.iterdir()) == ["0", "1", "multirun.yaml"]
+    assert sorted(p.name for p in sweep_dir.iterdir()) == [
+        "0",
+        "1",
+        "multirun.yaml",
+        "results.jsonl",
+    ]
     for num, experiment in enumerate(["aplite", "nglite"]):
         saved = sweep_dir / str(num) / ".hydra" / "overrides.yaml"
         assert saved.read_text() == f"- +experiment={experiment}\n"

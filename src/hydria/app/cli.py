@@ -60,6 +60,8 @@ class RunRequest:
         hydra_help: `--hydra-help`: print the help about hydria's own config groups.
         version: `--version`: print the version.
         multirun: `--multirun/-m`: sweep and launch jobs.
+        resume: `--resume`: with --multirun, run only the jobs of the sweep in
+            `hydra.sweep.dir` that did not complete.
         run: `--run/-r`: run one job (the default command).
         experimental_rerun: `--experimental-rerun`: a saved config pickle to run again.
         shell_completion: `--shell-completion/-sc` with its subcommand taken from the
@@ -78,6 +80,7 @@ class RunRequest:
     hydra_help: bool = False
     version: bool = False
     multirun: bool = False
+    resume: bool = False
     run: bool = False
     experimental_rerun: str | None = None
     shell_completion: str | None = None
@@ -164,6 +167,10 @@ FLAGS: tuple[Flag, ...] = (
         long="--multirun",
         short="-m",
         help="Run multiple jobs with the configured launcher and sweeper",
+    ),
+    Flag(
+        long="--resume",
+        help="With --multirun: run only the jobs of hydra.sweep.dir that did not complete",
     ),
     Flag(
         long="--shell-completion",

@@ -19,8 +19,15 @@ from omegaconf.errors import OmegaConfBaseException
 import hydria
 from hydria.app.cli import usage_text
 from hydria.errors import HydriaError, UsageError
+from hydria.runtime.task_traceback import format_task_error, is_full_error_requested
 
-__all__ = ["FULL_ERROR_HINT", "is_full_error_requested", "report", "report_task_error"]
+__all__ = [
+    "FULL_ERROR_HINT",
+    "is_full_error_requested",
+    "report",
+    "report_task_error",
+    "report_task_traceback",
+]
 
 FULL_ERROR_HINT = "Set the environment variable HYDRA_FULL_ERROR=1 for a complete stack trace."
 EXIT_USAGE = 2
@@ -28,11 +35,6 @@ EXIT_FAILURE = 1
 
 _HYDRIA_DIR = os.path.dirname(os.path.abspath(hydria.__file__)) + os.sep
 _OMEGACONF_DIR = os.path.dirname(os.path.abspath(omegaconf.__file__)) + os.sep
-
-
-def is_full_error_requested() -> bool:
-    """Whether `HYDRA_FULL_ERROR=1` or `HYDRIA_FULL_ERROR=1` is set (exactly "1", as Hydra)."""
-    return "1" in (os.environ.get("HYDRA_FULL_ERROR"), os.environ.get("HYDRIA_FULL_ERROR"))
 
 
 def report(
@@ -121,50 +123,22 @@ def report_task_error(
     Returns:
         The exit code for `sys.exit`.
     """
+    text, filtered = format_task_error(exc, full=full)
+    return report_task_traceback(text, filtered, overrides=overrides, stream=stream)
+
+
+def report_task_traceback(
+    text: str,
+    filtered: bool,
+    *,
+    overrides: Sequence[str] | None = None,
+    stream: TextIO | None = None,
+) -> int:
+    """`report_task_error` for a traceback already formatted (by a job in a worker)."""
     out = sys.stderr if stream is None else stream
     if overrides is not None:
         out.write(f"Error executing job with overrides: {list(overrides)}\n")
-    if full is None:
-        full = is_full_error_requested()
-    te = traceback.TracebackException(type(exc), exc, exc.__traceback__)
-    # Without a frame of the user's own (the task never started), show them all.
-    filtered = not full and _keep_user_frames(te)
-    out.write("".join(te.format()))
+    out.write(text)
     if filtered:
         out.write(f"\n{FULL_ERROR_HINT}\n")
     return EXIT_FAILURE
-
-
-def _keep_user_frames(te: traceback.TracebackException) -> bool:
-    """Drop hydria's frames, and trailing OmegaConf ones, from `te` and its chain.
-
-    Returns False, changing nothing, when no frame of the top exception would remain.
-    """
-    chain: list[traceback.TracebackException] = []
-    seen: set[int] = set()
-    pending = [te]
-    while pending:
-        current = pending.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        chain.append(current)
-        pending += [e for e in (current.__cause__, current.__context__) if e is not None]
-    filtered = [_user_frames(t.stack) for t in chain]
-    if not filtered[0]:
-        return False
-    for current, frames in zip(chain, filtered, strict=True):
-        if frames or not current.stack:
-            current.stack = traceback.StackSummary.from_list(frames)
-    return True
-
-
-def _user_frames(stack: traceback.StackSummary) -> list[traceback.FrameSummary]:
-    frames = [f for f in stack if not _is_in(f.filename, _HYDRIA_DIR)]
-    while frames and _is_in(frames[-1].filename, _OMEGACONF_DIR):
-        frames.pop()
-    return frames
-
-
-def _is_in(filename: str, directory: str) -> bool:
-    return os.path.abspath(filename).startswith(directory)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from hydria.app.app_setup import (
     primary_source_url,
 )
 from hydria.app.cli import RunRequest, parse_args
-from hydria.app.report import report, report_task_error
+from hydria.app.report import report, report_task_error, report_task_traceback
 from hydria.app.task_model import config_model_of, with_config_model
 from hydria.builtin import RunMode
 from hydria.compose import Composition, Memos, compose_config
@@ -120,76 +120,139 @@ def _compose(
 
 
 def _multirun(app: App, request: RunRequest, overrides: list[str]) -> list[Any]:
-    """Compose the sweep's base config, then run its jobs batch by batch (Hydra's order:
-    every job of a batch is composed before any runs, so a bad option fails early)."""
-    from hydria.launchers import launch_in_process  # only sweeps need them (start-up cost)
-    from hydria.sweepers import job_batches
+    """Compose the sweep's base config, then run its jobs batch by batch through the
+    configured launcher, recording each in `<sweep dir>/results.jsonl` as it ends.
+
+    Every job of a batch is composed before any runs (so a bad option fails early, as
+    in Hydra); a failing job does not stop the others; at the end a summary table is
+    printed and the exit code is 1 if any job failed (130 after Ctrl-C).
+    """
+    from hydria.plugins import load_plugin  # only sweeps need these (start-up cost)
+    from hydria.sweep import ResultsFile, execute_sweep, make_progress, summary_table
 
     master = _compose(app, request, overrides, skip_missing=True, sweeps_allowed=True)
     cfg = master.config
     hydra_overrides = [str(o) for o in OmegaConf.to_container(cfg.hydra.overrides.hydra) or []]
     task_overrides = [str(o) for o in OmegaConf.to_container(cfg.hydra.overrides.task) or []]
-    params = cfg.hydra.sweeper.get("params") or {}
-    arguments = [f"{k}={v}" for k, v in params.items()] + task_overrides
-    max_batch = cfg.hydra.sweeper.get("max_batch_size")
-    batches = job_batches(
-        parse_overrides(arguments),
-        options_of=master.repository.group_options,
-        max_batch_size=max_batch,
-    )
-
+    sweeper = load_plugin("sweeper", cfg.hydra.sweeper)
+    batches = sweeper.batches(task_overrides, options_of=master.repository.group_options)
+    launcher = load_plugin("launcher", cfg.hydra.launcher)
     config_name = app.config_name_for(request)
+    resume = request.resume
     callbacks = Callbacks()
 
-    def compose_job(job: Sequence[str]) -> DictConfig:
+    def make_spec(num: int, job: list[str]) -> JobSpec:
         job_overrides = [*hydra_overrides, *job]
         composition = _compose(app, request, job_overrides)
         app.validate(composition)
         job_cfg = composition.config
         # the sweep's ${now:...} etc. once resolved stay the same in every job, as in Hydra
         OmegaConf.copy_cache(from_config=cfg, to_config=job_cfg)
+        with open_dict(job_cfg):
+            job_cfg.hydra.job.id = str(num)
+            job_cfg.hydra.job.num = num
         callbacks.notify(
             "on_compose_config", config=job_cfg, config_name=config_name, overrides=job_overrides
         )
-        return job_cfg
+        task = OmegaConf.to_container(job_cfg.hydra.overrides.task)
+        assert isinstance(task, list)
+        return JobSpec(
+            config=job_cfg,
+            task=app.job_task,
+            task_overrides=tuple(str(t) for t in task),
+            dir_key="hydra.sweep.dir",
+            subdir_key="hydra.sweep.subdir",
+            callbacks=callbacks,
+            log_errors=True,
+        )
 
     snapshot = snapshot_logging()
     token = push_job(cfg.hydra)
-    values: list[Any] = []
     try:
         configure_logging(cfg.hydra.hydra_logging, cfg.hydra.verbose)
-        callbacks = Callbacks.from_config(cfg)
         sweep_dir = Path(str(cfg.hydra.sweep.dir))
+        results = ResultsFile(sweep_dir)
+        completed = _completed_jobs(results, batches) if resume else {}
+        callbacks = Callbacks.from_config(cfg)
         sweep_dir.mkdir(parents=True, exist_ok=True)
-        OmegaConf.save(cfg, sweep_dir / "multirun.yaml")
+        if not resume:
+            _set_aside(results)
+            OmegaConf.save(cfg, sweep_dir / "multirun.yaml")
         callbacks.notify("on_multirun_start", config=cfg, config_name=config_name)
-        failed: tuple[BaseException, list[str]] | None = None
-        first = 0
-        for batch in batches:
-            for job in batch:
-                compose_job(job)  # fail before running anything
-            results = launch_in_process(
-                batch,
-                initial_job_idx=first,
-                compose=compose_job,
-                task=app.job_task,
-                callbacks=callbacks,
+        total = sum(len(b) for b in batches)
+        progress = make_progress(total, len(completed))
+        try:
+            outcome = execute_sweep(
+                batches,
+                make_spec=make_spec,
+                launcher=launcher,
+                results=results,
+                progress=progress,
+                completed=completed,
             )
-            for job, result in zip(batch, results, strict=True):
-                if result.status is JobStatus.FAILED and failed is None:
-                    assert result.error is not None
-                    failed = (result.error, list(job))
-                values.append(result.return_value)
-            first += len(batch)
-            if failed is not None:
-                break
+        finally:
+            progress.close()
         callbacks.notify("on_multirun_end", reverse=True, config=cfg, config_name=config_name)
-        if failed is not None:
-            raise AppExit(report_task_error(failed[0], overrides=failed[1]))
     finally:
         pop_job(token)
         restore_logging(snapshot)
-    return values
+    records = list(outcome.records.values())
+    if records:
+        done = sum(r.status == "completed" for r in records)
+        print(f"Sweep {sweep_dir}: {total} jobs, {done} completed, {len(outcome.failed)} not")
+        print(summary_table(records))
+    if outcome.interrupted:
+        sys.stderr.write(
+            f"Interrupted. Finished jobs are recorded in {results.path}; to run the rest:\n"
+            f"  {' '.join([sys.argv[0], *sys.argv[1:]])} --resume hydra.sweep.dir={sweep_dir}\n"
+        )
+        raise AppExit(130)
+    if outcome.failures:
+        num, first = min(outcome.failures.items())
+        job_overrides = list(outcome.records[num].overrides)
+        if first.error_traceback is not None:
+            report_task_traceback(
+                first.error_traceback, first.error_filtered, overrides=job_overrides
+            )
+        count = len(outcome.failures)
+        sys.stderr.write(f"{count} of {total} jobs failed; every failure is in {results.path}\n")
+        raise AppExit(1)
+    return [outcome.return_values.get(n) for n in range(total)]
+
+
+def _completed_jobs(results: Any, batches: Sequence[Sequence[list[str]]]) -> dict[int, Any]:
+    """The jobs an earlier run of this sweep completed, checked against this sweep's jobs.
+
+    Raises:
+        UsageError: nothing to resume there, or the sweep there had other jobs.
+    """
+    if not results.path.exists():
+        raise UsageError(
+            f"--resume: {results.path} does not exist; pass the directory of the sweep to "
+            "resume: hydra.sweep.dir=<its directory>"
+        )
+    jobs = [job for batch in batches for job in batch]
+    completed = {}
+    for num, record in results.latest().items():
+        if num >= len(jobs) or list(record.overrides) != list(jobs[num]):
+            raise UsageError(
+                f"--resume: job #{num} of the sweep in {results.path.parent} ran with "
+                f"{list(record.overrides)}, but this command line makes it "
+                f"{jobs[num] if num < len(jobs) else 'no job'}; resume with the same overrides"
+            )
+        if record.status == "completed":
+            completed[num] = record
+    return completed
+
+
+def _set_aside(results: Any) -> None:
+    """A new sweep in a directory that holds an older one's results: keep them, renamed."""
+    if not results.path.exists():
+        return
+    index = 1
+    while (kept := results.path.with_name(f"results.{index}.jsonl")).exists():
+        index += 1
+    results.path.rename(kept)
 
 
 _MISSING_ERRORS = (MissingMandatoryValue, InterpolationToMissingValueError)
@@ -280,7 +343,28 @@ def _multirun_from_flag(app: App, request: RunRequest) -> list[Any]:
     return _multirun(app, request, overrides)
 
 
+_RESUME_KEYS = ("hydra.sweep.resume=", "+hydra.sweep.resume=", "++hydra.sweep.resume=")
+
+
+def _take_resume_switch(request: RunRequest) -> RunRequest:
+    """`hydra.sweep.resume=true` on the command line is `--resume`. It is taken out of the
+    overrides, so the `hydra` node stays exactly Hydra's (which has no such key)."""
+    rest, resume = [], request.resume
+    for text in request.overrides:
+        if text.startswith(_RESUME_KEYS):
+            value = text.partition("=")[2].strip().lower()
+            if value not in ("true", "false"):
+                raise UsageError(f"'{text}': hydra.sweep.resume is true or false")
+            resume = value == "true"
+        else:
+            rest.append(text)
+    return replace(request, overrides=tuple(rest), resume=resume)
+
+
 def _run(app: App, request: RunRequest) -> Any:
+    request = _take_resume_switch(request)
+    if request.resume and not request.multirun and "hydra.mode=MULTIRUN" not in request.overrides:
+        raise UsageError("--resume resumes a sweep: give it with --multirun (-m)")
     if request.multirun:
         return _multirun_from_flag(app, request)
     overrides = list(request.overrides)

@@ -41,8 +41,21 @@ def _unpickle(blob: bytes) -> object:
         return pickle.loads(blob)
 
 
+_SCHEMA_FILE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "builtin", "schema.py")
+
+
+def _schema_stamp() -> tuple[int, int]:
+    # The typed hydra node is built from this file: an edited schema (an upgrade, or a
+    # development checkout) must not meet a node cached from the old one.
+    try:
+        st = os.stat(_SCHEMA_FILE)
+    except OSError:
+        return (0, 0)
+    return (st.st_mtime_ns, st.st_size)
+
+
 def _disk_key(key: Hashable) -> bytes:
-    versions = (__version__, omegaconf.__version__, sys.version)
+    versions = (__version__, omegaconf.__version__, sys.version, _schema_stamp())
     return repr((versions, key)).encode().replace(b"\0", b"\\0")
 
 

@@ -1,61 +1,33 @@
-"""The basic launcher: the jobs of a batch one after another, in this process.
+"""The basic launcher: the jobs one after another, in this process (Hydra's default).
 
-Composition is handed in as a callable (launchers sit below the app layer and
-never import it), so this module only sequences jobs and numbers them.
+Each job's working directory, environment, logging and job context are restored by
+`run_job` after it, so one job cannot leak into the next.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from omegaconf import DictConfig, OmegaConf, open_dict
+from hydria.launchers.base import JobEvents, job_line
+from hydria.runtime import JobSpec, run_job
 
-from hydria.runtime import JobReturn, JobSpec, run_job
+__all__ = ["BasicLauncher"]
 
 LOG = logging.getLogger("hydria.launchers.basic")
 
 
-def _shown(overrides: Sequence[str]) -> str:
-    return " ".join(o for o in overrides if not o.startswith("hydra."))
+class BasicLauncher:
+    """Runs each job in turn in this process; accepts no options."""
 
+    def __init__(self, **options: Any) -> None:
+        if options:
+            raise TypeError(f"the basic launcher takes no options; got {sorted(options)}")
 
-def launch_in_process(
-    batch: Sequence[Sequence[str]],
-    *,
-    initial_job_idx: int,
-    compose: Callable[[Sequence[str]], DictConfig],
-    task: Callable[[DictConfig], Any],
-    callbacks: Any = None,
-) -> list[JobReturn]:
-    """Run each job of `batch` in turn; a failing job does not stop the others.
-
-    Args:
-        batch: each job's overrides.
-        initial_job_idx: the number of the batch's first job (`hydra.job.num`).
-        compose: the job's full config (with its `hydra` node) from its overrides.
-        task: the user's function.
-        callbacks: the sweep's `Callbacks`, for each job's `on_job_start`/`on_job_end`.
-    """
-    LOG.info("Launching %d jobs locally", len(batch))
-    results = []
-    for offset, overrides in enumerate(batch):
-        num = initial_job_idx + offset
-        LOG.info("\t#%d : %s", num, _shown(overrides))
-        cfg = compose(overrides)
-        with open_dict(cfg):
-            cfg.hydra.job.id = str(num)
-            cfg.hydra.job.num = num
-        task_overrides = OmegaConf.to_container(cfg.hydra.overrides.task)
-        assert isinstance(task_overrides, list)
-        spec = JobSpec(
-            config=cfg,
-            task=task,
-            task_overrides=tuple(str(t) for t in task_overrides),
-            dir_key="hydra.sweep.dir",
-            subdir_key="hydra.sweep.subdir",
-            callbacks=callbacks,
-        )
-        results.append(run_job(spec))
-    return results
+    def launch(self, jobs: Sequence[JobSpec], events: JobEvents) -> None:
+        LOG.info("Launching %d jobs locally", len(jobs))
+        for index, spec in enumerate(jobs):
+            LOG.info("\t#%s : %s", *job_line(spec))
+            events.started(index, {})
+            events.finished(index, run_job(spec))

@@ -11,8 +11,10 @@ environment, logging and job context.
 from __future__ import annotations
 
 import copy
+import logging
 import os
 import pickle
+import time
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
@@ -32,8 +34,11 @@ from hydria.runtime.logging_setup import (
 )
 from hydria.runtime.output_dir import prepare_output_dir, save_job_configs
 from hydria.runtime.resolvers import register_resolvers
+from hydria.runtime.task_traceback import format_task_error
 
 __all__ = ["run_job"]
+
+LOG = logging.getLogger("hydria.job")
 
 _CHDIR_WARNING = (
     "Future Hydra versions will no longer change working directory at job runtime by default.\n"
@@ -120,6 +125,7 @@ def run_job(spec: JobSpec) -> JobReturn:
     """
     # A worker process that received a pickled spec may not have them yet.
     register_resolvers()
+    started = time.time()
     config = copy_config(spec.config)
     with ExitStack() as undo:
         undo.callback(pop_job, push_job(config.hydra))
@@ -133,8 +139,9 @@ def run_job(spec: JobSpec) -> JobReturn:
             undo.callback(restore_logging, snapshot_logging())
             configure_logging(config.hydra.job_logging, config.hydra.verbose)
         save_job_configs(config, task_config, spec.task_overrides)
-        undo.enter_context(_environment(config.hydra.job.env_set))
+        undo.enter_context(_environment({**config.hydra.job.env_set, **spec.environment}))
         done = JobReturn(
+            started=started,
             status=JobStatus.COMPLETED,
             output_dir=output_dir,
             working_dir=os.getcwd(),
@@ -147,9 +154,19 @@ def run_job(spec: JobSpec) -> JobReturn:
         try:
             done = replace(done, return_value=spec.task(task_config))
         except Exception as exc:  # the caller decides what a failed job means
-            done = replace(done, status=JobStatus.FAILED, error=exc)
+            text, filtered = format_task_error(exc)
+            done = replace(
+                done,
+                status=JobStatus.FAILED,
+                error=exc,
+                error_traceback=text,
+                error_filtered=filtered,
+            )
+            if spec.log_errors:
+                LOG.error("Job failed with overrides %s:\n%s", list(spec.task_overrides), text)
         finally:
             flush_log_handlers()
+        done = replace(done, duration=time.time() - started)
         callbacks.notify("on_job_end", reverse=True, config=config, job_return=done)
         flush_log_handlers()
         return done

@@ -7,8 +7,8 @@ send it to another process; a `JobReturn` is what comes back.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from omegaconf import DictConfig
@@ -33,6 +33,10 @@ class JobSpec:
         configure_logging: apply `hydra.job_logging` around the task.
         callbacks: the run's or sweep's `hydra.callbacks` (a `Callbacks`), whose
             `on_job_start` / `on_job_end` run around the task; None for none.
+        environment: variables exported for the job on top of `hydra.job.env_set`
+            (a launcher's device assignment, `CUDA_VISIBLE_DEVICES`).
+        log_errors: log a failing task's traceback to the job's log (sweep jobs, whose
+            errors are not printed one by one).
     """
 
     config: DictConfig
@@ -42,6 +46,8 @@ class JobSpec:
     subdir_key: str | None = None
     configure_logging: bool = True
     callbacks: Any = None
+    environment: Mapping[str, str] = field(default_factory=dict)
+    log_errors: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,6 +65,10 @@ class JobReturn:
         config: the task config the job received (without `hydra`).
         hydra_config: the job's `hydra` node as it was while the task ran (read-only; its
             parent is the job's full config, so its interpolations still resolve).
+        error_traceback: the failure's traceback, the user's frames only, formatted
+            where it happened (it survives being sent from a worker process).
+        error_filtered: frames were left out of `error_traceback`.
+        started: when the job started (Unix time); duration: seconds it took.
     """
 
     status: JobStatus
@@ -69,3 +79,7 @@ class JobReturn:
     task_overrides: tuple[str, ...] = ()
     config: DictConfig | None = None
     hydra_config: DictConfig | None = None
+    error_traceback: str | None = None
+    error_filtered: bool = False
+    started: float = 0.0
+    duration: float = 0.0

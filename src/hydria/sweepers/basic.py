@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from hydria.errors import OverrideValueError
 from hydria.overrides import (
     Glob,
     IntervalSweep,
     Override,
+    parse_overrides,
     render_override,
     render_value,
     sweep_values,
@@ -63,3 +65,32 @@ def job_batches(
             return []
         raise OverrideValueError(f"hydra.sweeper.max_batch_size must be positive, got {size}")
     return [jobs[i : i + size] for i in range(0, len(jobs), size)]
+
+
+class BasicSweeper:
+    """Hydra's basic sweeper: the product of the sweep overrides, in batches.
+
+    Args:
+        max_batch_size: jobs handed to the launcher at once; None for the whole sweep.
+        params: sweep overrides kept in the config (`{"db": "mysql,postgresql"}`); the
+            command line's overrides come after them, so they win.
+    """
+
+    def __init__(
+        self, max_batch_size: int | None = None, params: dict[str, Any] | None = None
+    ) -> None:
+        self.max_batch_size = max_batch_size
+        self.params = dict(params or {})
+
+    def batches(
+        self, overrides: Sequence[str], *, options_of: Callable[[str], list[str]]
+    ) -> list[list[list[str]]]:
+        """Each batch's jobs, each job as its override texts.
+
+        Raises:
+            hydria.errors.OverrideError: an override does not parse or cannot be swept.
+        """
+        arguments = [f"{k}={v}" for k, v in self.params.items()] + list(overrides)
+        return job_batches(
+            parse_overrides(arguments), options_of=options_of, max_batch_size=self.max_batch_size
+        )

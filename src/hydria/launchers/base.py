@@ -1,0 +1,44 @@
+"""What a launcher is: a small interface between the sweep and where jobs run.
+
+A launcher receives the specs of one batch (composed, numbered, ready) and runs
+them, reporting each job as it starts and as it finishes, in whatever order they
+finish. It never composes and never writes records: the sweep does both, so every
+launcher keeps the same promises (results as jobs end, failures isolated, resume).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from hydria.runtime import JobReturn, JobSpec
+
+__all__ = ["JobEvents", "Launcher", "WorkerDied", "job_line"]
+
+
+def job_line(spec: JobSpec) -> tuple[object, str]:
+    """A job's number and its overrides as Hydra's launch lines show them (`#0 : a=1`)."""
+    shown = " ".join(o for o in spec.task_overrides if not o.startswith("hydra."))
+    return spec.config.hydra.job.get("num"), shown
+
+
+class WorkerDied(RuntimeError):
+    """The process running a job ended without a result (killed, crashed, `os._exit`)."""
+
+
+class JobEvents(Protocol):
+    """How a launcher reports progress: by the job's index in the batch."""
+
+    def started(self, index: int, environment: Mapping[str, str]) -> None:
+        """The job began (`environment`: what the launcher exported for it, e.g. GPUs)."""
+
+    def finished(self, index: int, result: JobReturn) -> None:
+        """The job ended: completed, failed, or lost with its worker (`WorkerDied`)."""
+
+
+class Launcher(Protocol):
+    """Runs jobs. Built from the `hydra.launcher` node's keys (without `_target_`)."""
+
+    def launch(self, jobs: Sequence[JobSpec], events: JobEvents) -> None:
+        """Run every job, reporting each through `events`. On KeyboardInterrupt, stop
+        what runs (no job left behind) and let the interrupt propagate."""

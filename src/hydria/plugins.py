@@ -1,0 +1,93 @@
+"""Finding the launcher and the sweeper a config names, and building them.
+
+`hydra.launcher._target_` / `hydra.sweeper._target_` name the implementation: a
+built-in (by hydria's path, or by the path of the Hydra plugin it replaces, so
+existing configs work), a plugin package's entry point (groups `hydria.launchers`
+and `hydria.sweepers`, by entry-point name or by the path it points to), or any
+importable class. Nothing is imported until a config names it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import entry_points
+from typing import Any, Literal
+
+from omegaconf import DictConfig, OmegaConf
+
+from hydria.errors import PluginError
+
+__all__ = ["BUILTIN", "load_plugin", "plugin_names"]
+
+Kind = Literal["launcher", "sweeper"]
+
+BUILTIN: dict[Kind, dict[str, str]] = {
+    "launcher": {
+        "hydria.launchers.basic.BasicLauncher": "hydria.launchers.basic:BasicLauncher",
+        "hydra._internal.core_plugins.basic_launcher.BasicLauncher": (
+            "hydria.launchers.basic:BasicLauncher"
+        ),
+        "hydria.launchers.joblib.JoblibLauncher": "hydria.launchers.joblib:JoblibLauncher",
+        "hydra_plugins.hydra_joblib_launcher.joblib_launcher.JoblibLauncher": (
+            "hydria.launchers.joblib:JoblibLauncher"
+        ),
+    },
+    "sweeper": {
+        "hydria.sweepers.basic.BasicSweeper": "hydria.sweepers.basic:BasicSweeper",
+        "hydra._internal.core_plugins.basic_sweeper.BasicSweeper": (
+            "hydria.sweepers.basic:BasicSweeper"
+        ),
+    },
+}
+
+_GROUPS: dict[Kind, str] = {"launcher": "hydria.launchers", "sweeper": "hydria.sweepers"}
+
+
+def _from_entry_points(kind: Kind, target: str) -> str | None:
+    for ep in entry_points(group=_GROUPS[kind]):
+        if target in (ep.name, ep.value.replace(":", ".")):
+            return ep.value
+    return None
+
+
+def _import(spec: str) -> Any:
+    module, _, attr = spec.partition(":") if ":" in spec else spec.rpartition(".")
+    try:
+        found: Any = importlib.import_module(module)
+        for part in attr.split("."):
+            found = getattr(found, part)
+    except (ImportError, AttributeError) as exc:
+        raise PluginError(f"cannot import {spec!r}: {type(exc).__name__}: {exc}") from exc
+    return found
+
+
+def load_plugin(kind: Kind, node: DictConfig | None) -> Any:
+    """Build the launcher or sweeper `node` (the `hydra.launcher` / `hydra.sweeper`
+    config) names, with the node's other keys as its options.
+
+    Raises:
+        hydria.errors.PluginError: nothing is known by that name, it does not import,
+            or it rejects its options.
+    """
+    if node is None or "_target_" not in node:
+        raise PluginError(f"hydra.{kind} names no {kind} (it has no _target_)")
+    options: dict[str, Any] = OmegaConf.to_container(node, resolve=True)  # type: ignore[assignment]
+    target = str(options.pop("_target_"))
+    spec = BUILTIN[kind].get(target) or _from_entry_points(kind, target) or target
+    cls = _import(spec)
+    try:
+        return cls(**options)
+    except PluginError:
+        raise
+    except TypeError as exc:
+        raise PluginError(f"hydra.{kind} ({target}): {exc}") from exc
+
+
+def plugin_names() -> dict[Kind, list[str]]:
+    """The launchers and sweepers available: built-ins, then installed entry points."""
+    names: dict[Kind, list[str]] = {}
+    for kind in ("launcher", "sweeper"):
+        found = sorted({v.replace(":", ".") for v in BUILTIN[kind].values()})
+        found += sorted(ep.value.replace(":", ".") for ep in entry_points(group=_GROUPS[kind]))
+        names[kind] = found
+    return names

@@ -1,0 +1,174 @@
+"""Running a sweep's jobs batch by batch through a launcher, recording each as it ends.
+
+The sweep, not the launcher, owns the records: every job that ends is written to
+`results.jsonl` at once (so a sweep that dies loses nothing finished), a job that
+fails does not stop the others, and on Ctrl-C the jobs in flight are recorded as
+interrupted before the interrupt goes on. Jobs already completed by an earlier run
+of the same sweep (resume) are not run again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hydria.launchers.base import Launcher
+from hydria.runtime import JobReturn, JobSpec, JobStatus
+from hydria.sweep.progress import Progress
+from hydria.sweep.records import (
+    COMPLETED,
+    FAILED,
+    INTERRUPTED,
+    JobRecord,
+    ResultsFile,
+    jsonable,
+)
+
+__all__ = ["SweepOutcome", "execute_sweep"]
+
+
+@dataclass(slots=True)
+class SweepOutcome:
+    """Every job's current record (earlier completed ones included), by job number, the
+    failed jobs' results (with their tracebacks), and whether Ctrl-C ended the sweep."""
+
+    records: dict[int, JobRecord] = field(default_factory=dict)
+    failures: dict[int, JobReturn] = field(default_factory=dict)
+    return_values: dict[int, Any] = field(default_factory=dict)
+    interrupted: bool = False
+
+    @property
+    def failed(self) -> list[JobRecord]:
+        return [r for _, r in sorted(self.records.items()) if r.status != COMPLETED]
+
+
+def _record(
+    num: int, overrides: Sequence[str], result: JobReturn, extra: Mapping[str, Any]
+) -> JobRecord:
+    status = COMPLETED if result.status is JobStatus.COMPLETED else FAILED
+    value, value_repr = jsonable(result.return_value) if status == COMPLETED else (None, None)
+    error = None
+    if result.error is not None:
+        error = f"{type(result.error).__name__}: {result.error}"
+    return JobRecord(
+        num=num,
+        overrides=tuple(overrides),
+        status=status,
+        return_value=value,
+        return_repr=value_repr,
+        duration=round(result.duration, 6),
+        output_dir=result.output_dir or None,
+        error=error,
+        traceback=result.error_traceback,
+        started=result.started,
+        extra=dict(extra),
+    )
+
+
+class _BatchEvents:
+    """Turns a launcher's reports on one batch into records and progress."""
+
+    def __init__(
+        self,
+        entries: Sequence[tuple[int, list[str]]],
+        results: ResultsFile,
+        progress: Progress,
+        outcome: SweepOutcome,
+    ) -> None:
+        self.entries = entries
+        self.results = results
+        self.progress = progress
+        self.outcome = outcome
+        self.running: dict[int, tuple[float, dict[str, str]]] = {}
+
+    def started(self, index: int, environment: Mapping[str, str]) -> None:
+        self.running[index] = (time.time(), dict(environment))
+        self.progress.started(self.entries[index][0], self.entries[index][1])
+
+    def finished(self, index: int, result: JobReturn) -> None:
+        num, overrides = self.entries[index]
+        started, environment = self.running.pop(index, (result.started, {}))
+        if not result.started:
+            result = JobReturn(
+                status=result.status,
+                error=result.error,
+                error_traceback=result.error_traceback,
+                started=started,
+                duration=time.time() - started,
+            )
+        extra = (
+            {"gpus": environment["CUDA_VISIBLE_DEVICES"]}
+            if environment.get("CUDA_VISIBLE_DEVICES") is not None
+            else {}
+        )
+        record = _record(num, overrides, result, extra)
+        self.results.append(record)
+        self.outcome.records[num] = record
+        if record.status == COMPLETED:
+            self.outcome.return_values[num] = result.return_value
+        else:
+            self.outcome.failures[num] = result
+        self.progress.finished(record)
+
+    def interrupt(self) -> None:
+        """Record the jobs in flight as interrupted."""
+        for index, (started, _) in sorted(self.running.items()):
+            num, overrides = self.entries[index]
+            record = JobRecord(
+                num=num,
+                overrides=tuple(overrides),
+                status=INTERRUPTED,
+                duration=round(time.time() - started, 6),
+                error="KeyboardInterrupt: the sweep was interrupted while the job ran",
+                started=started,
+            )
+            self.results.append(record)
+            self.outcome.records[num] = record
+            self.progress.finished(record)
+        self.running.clear()
+
+
+def execute_sweep(
+    batches: Sequence[Sequence[list[str]]],
+    *,
+    make_spec: Callable[[int, list[str]], JobSpec],
+    launcher: Launcher,
+    results: ResultsFile,
+    progress: Progress,
+    completed: Mapping[int, JobRecord] | None = None,
+) -> SweepOutcome:
+    """Run the sweep's jobs, batch after batch, and record each as it ends.
+
+    Args:
+        batches: each batch's jobs, as their overrides; jobs are numbered in order.
+        make_spec: the job's spec from its number and overrides (composes it). Every job
+            of a batch is composed before any of them runs, so a bad option fails early.
+        launcher: where the jobs run.
+        results: the sweep's results file.
+        progress: told of each job's start and end.
+        completed: records of jobs an earlier run completed: skipped (resume).
+
+    Returns:
+        The outcome; `interrupted` when Ctrl-C stopped it (the jobs in flight are
+        recorded as interrupted, the ones not started are not recorded).
+    """
+    outcome = SweepOutcome(records=dict(completed or {}))
+    num = 0
+    for batch in batches:
+        entries = [
+            (num + i, list(job)) for i, job in enumerate(batch) if num + i not in outcome.records
+        ]
+        num += len(batch)
+        if not entries:
+            continue
+        specs = [make_spec(n, job) for n, job in entries]
+        events = _BatchEvents(entries, results, progress, outcome)
+        try:
+            launcher.launch(specs, events)
+        except KeyboardInterrupt:
+            events.interrupt()
+            outcome.interrupted = True
+            break
+    return outcome

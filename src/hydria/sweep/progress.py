@@ -1,0 +1,155 @@
+"""What a running sweep shows: a live display on a terminal, a line per job elsewhere.
+
+The live display (done / failed / running, elapsed, ETA) comes from rich, an
+optional extra (`pip install hydria[progress]`); without it, or when stderr is not
+a terminal (CI logs, files), each finished job is one log line instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any, Protocol, TextIO
+
+from hydria.sweep.records import COMPLETED, JobRecord
+
+__all__ = ["LineProgress", "LiveProgress", "Progress", "make_progress"]
+
+LOG = logging.getLogger("hydria.sweep")
+
+
+class Progress(Protocol):
+    def started(self, num: int, overrides: Sequence[str]) -> None: ...
+
+    def finished(self, record: JobRecord) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def _shown(overrides: Sequence[str]) -> str:
+    return " ".join(o for o in overrides if not o.startswith("hydra.")) or "(no overrides)"
+
+
+def _outcome(record: JobRecord) -> str:
+    if record.status == COMPLETED:
+        value = record.return_value if record.return_repr is None else record.return_repr
+        return f"completed in {record.duration:.2f} s" + (
+            "" if value is None else f", returned {value}"
+        )
+    return f"{record.status.upper()} after {record.duration:.2f} s: {record.error}"
+
+
+class _Counts:
+    def __init__(self, total: int, already_done: int) -> None:
+        self.total = total
+        self.done = already_done
+        self.failed = 0
+        self.running = 0
+        self.start = time.monotonic()
+        self.first_done = already_done
+
+    def count(self, record: JobRecord) -> None:
+        self.running = max(self.running - 1, 0)
+        self.done += 1
+        if record.status != COMPLETED:
+            self.failed += 1
+
+    def eta(self) -> float | None:
+        finished_here = self.done - self.first_done
+        if finished_here == 0:
+            return None
+        elapsed = time.monotonic() - self.start
+        return elapsed / finished_here * (self.total - self.done)
+
+
+class LineProgress:
+    """One log line per finished job: `[3/16, 1 failed] #2 db=mysql: completed in 1.20 s`."""
+
+    def __init__(self, total: int, already_done: int = 0) -> None:
+        self.counts = _Counts(total, already_done)
+
+    def started(self, num: int, overrides: Sequence[str]) -> None:
+        self.counts.running += 1
+
+    def finished(self, record: JobRecord) -> None:
+        self.counts.count(record)
+        failed = f", {self.counts.failed} failed" if self.counts.failed else ""
+        LOG.info(
+            "[%d/%d%s] #%d %s: %s",
+            self.counts.done,
+            self.counts.total,
+            failed,
+            record.num,
+            _shown(record.overrides),
+            _outcome(record),
+        )
+
+    def close(self) -> None:
+        pass
+
+
+class LiveProgress:
+    """A live display: a bar, done / failed / running counts, elapsed time and ETA."""
+
+    def __init__(self, total: int, already_done: int = 0, *, stream: TextIO | None = None) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.counts = _Counts(total, already_done)
+        self.console = Console(file=stream or sys.stderr)
+        self.display = Progress(
+            TextColumn("sweep"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} done"),
+            TextColumn("{task.fields[failed]} failed, {task.fields[running]} running"),
+            TimeElapsedColumn(),
+            TextColumn("ETA {task.fields[eta]}"),
+            console=self.console,
+            transient=False,
+        )
+        self.task = self.display.add_task(
+            "sweep", total=total, completed=already_done, failed=0, running=0, eta="?"
+        )
+        self.display.start()
+
+    def _refresh(self) -> None:
+        eta = self.counts.eta()
+        self.display.update(
+            self.task,
+            completed=self.counts.done,
+            failed=self.counts.failed,
+            running=self.counts.running,
+            eta="?" if eta is None else f"{eta:.0f}s",
+        )
+
+    def started(self, num: int, overrides: Sequence[str]) -> None:
+        self.counts.running += 1
+        self._refresh()
+
+    def finished(self, record: JobRecord) -> None:
+        self.counts.count(record)
+        if record.status != COMPLETED:
+            self.console.print(f"#{record.num} {_shown(record.overrides)}: {_outcome(record)}")
+        self._refresh()
+
+    def close(self) -> None:
+        self._refresh()
+        self.display.stop()
+
+
+def make_progress(total: int, already_done: int = 0, *, live: bool | None = None) -> Any:
+    """A live display when stderr is a terminal and rich is installed; else log lines.
+
+    Args:
+        live: force one or the other (None: decide as above).
+    """
+    if live is None:
+        live = sys.stderr.isatty()
+    if live:
+        try:
+            return LiveProgress(total, already_done)
+        except ImportError:
+            pass
+    return LineProgress(total, already_done)

@@ -1,0 +1,182 @@
+"""`<sweep dir>/results.jsonl`: one line per finished job, written as each job finishes.
+
+The file is append-only: a resumed sweep adds lines for the jobs it reruns, and the
+last line of a job number is its current state. A line is written whole and flushed
+at once, so a sweep that dies leaves every finished job recorded and no half line
+(a torn last line from a crash is skipped when reading).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "COMPLETED",
+    "FAILED",
+    "INTERRUPTED",
+    "RESULTS_FILE",
+    "JobRecord",
+    "ResultsFile",
+    "jsonable",
+    "load_sweep",
+]
+
+RESULTS_FILE = "results.jsonl"
+COMPLETED, FAILED, INTERRUPTED = "completed", "failed", "interrupted"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JobRecord:
+    """How one job of a sweep ended.
+
+    Attributes:
+        num: `hydra.job.num`.
+        overrides: the job's own overrides (its part of the sweep).
+        status: `completed`, `failed` or `interrupted`.
+        return_value: what the task returned, when JSON can hold it (numbers, strings,
+            booleans, None, and lists and dicts of them); else None.
+        return_repr: `repr()` of a return value JSON cannot hold, else None.
+        duration: seconds from the job's start to its end.
+        output_dir: the job's output directory.
+        error: `ExceptionType: message` of a failure, else None.
+        traceback: the failure's traceback (the task's frames), else None.
+        started: when the job started (Unix time).
+    """
+
+    num: int
+    overrides: tuple[str, ...]
+    status: str
+    return_value: Any = None
+    return_repr: str | None = None
+    duration: float = 0.0
+    output_dir: str | None = None
+    error: str | None = None
+    traceback: str | None = None
+    started: float = 0.0
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["overrides"] = list(self.overrides)
+        if not data["extra"]:
+            del data["extra"]
+        return json.dumps(data, ensure_ascii=False, allow_nan=False)
+
+    @classmethod
+    def from_json(cls, line: str) -> JobRecord:
+        data = json.loads(line)
+        data["overrides"] = tuple(data["overrides"])
+        return cls(**data)
+
+
+def _is_plain(value: Any) -> bool:
+    if value is None or isinstance(value, (bool, int, str)):
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, (list, tuple)):
+        return all(_is_plain(v) for v in value)
+    if isinstance(value, Mapping):
+        return all(isinstance(k, str) and _is_plain(v) for k, v in value.items())
+    return False
+
+
+def jsonable(value: Any) -> tuple[Any, str | None]:
+    """(value, None) when JSON holds `value` as it is; else (None, repr(value)).
+
+    OmegaConf containers are turned into plain ones first; numpy-like scalars
+    (anything with `.item()`) into Python numbers.
+    """
+    from omegaconf import OmegaConf
+
+    if OmegaConf.is_config(value):
+        value = OmegaConf.to_container(value, resolve=True)
+    item = getattr(value, "item", None)
+    if callable(item) and getattr(value, "shape", None) == ():
+        value = item()
+    if _is_plain(value):
+        return (list(value) if isinstance(value, tuple) else value), None
+    return None, repr(value)
+
+
+class ResultsFile:
+    """Appends records to `<sweep dir>/results.jsonl` and reads them back."""
+
+    def __init__(self, sweep_dir: str | Path) -> None:
+        self.path = Path(sweep_dir) / RESULTS_FILE
+
+    def append(self, record: JobRecord) -> None:
+        line = record.to_json() + "\n"
+        # One write of a whole line, flushed and synced: no torn or lost line.
+        with open(self.path, "a", encoding="utf-8") as file:
+            file.write(line)
+            file.flush()
+            os.fsync(file.fileno())
+
+    def latest(self) -> dict[int, JobRecord]:
+        """The current record of each job number (the last line written for it)."""
+        records: dict[int, JobRecord] = {}
+        for record in self.read():
+            records[record.num] = record
+        return records
+
+    def read(self) -> list[JobRecord]:
+        """Every line, in the order written; a torn last line is skipped."""
+        if not self.path.exists():
+            return []
+        lines = self.path.read_text(encoding="utf-8").splitlines()
+        out = []
+        for index, line in enumerate(lines):
+            if not line.strip():
+                continue
+            try:
+                out.append(JobRecord.from_json(line))
+            except (ValueError, TypeError, KeyError):
+                if index == len(lines) - 1:
+                    continue  # a crash mid-write; the job was not finished
+                raise
+        return out
+
+
+def _as_rows(records: Iterable[JobRecord]) -> list[dict[str, Any]]:
+    rows = []
+    for r in records:
+        row = asdict(r)
+        row["overrides"] = " ".join(r.overrides)
+        row.pop("extra", None)
+        rows.append(row)
+    return rows
+
+
+def load_sweep(path: str | Path, *, dataframe: bool = False) -> Any:
+    """The records of a sweep: its current record per job, in job order.
+
+    Args:
+        path: the sweep directory (or its `results.jsonl`).
+        dataframe: return a pandas DataFrame (one row per job) instead of the list.
+
+    Raises:
+        FileNotFoundError: no `results.jsonl` there.
+        ImportError: `dataframe=True` without pandas installed.
+    """
+    folder = Path(path)
+    if folder.name == RESULTS_FILE:
+        folder = folder.parent
+    results = ResultsFile(folder)
+    if not results.path.exists():
+        raise FileNotFoundError(f"No {RESULTS_FILE} in {folder}: is it a sweep directory?")
+    records: Sequence[JobRecord] = [r for _, r in sorted(results.latest().items())]
+    if not dataframe:
+        return list(records)
+    try:
+        pandas = importlib.import_module("pandas")
+    except ImportError as exc:
+        raise ImportError("load_sweep(dataframe=True) needs pandas: pip install pandas") from exc
+    return pandas.DataFrame(_as_rows(records))
