@@ -5,6 +5,7 @@ argv → RunRequest → (compose → run_job) or (compose → print config / hel
 
 from __future__ import annotations
 
+import shlex
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -202,9 +203,11 @@ def _multirun(app: App, request: RunRequest, overrides: list[str]) -> list[Any]:
         print(f"Sweep {sweep_dir}: {total} jobs, {done} completed, {len(outcome.failed)} not")
         print(summary_table(records))
     if outcome.interrupted:
+        kept = [a for a in sys.argv[1:] if not a.startswith(("hydra.sweep.dir=", "--resume"))]
+        again = [shlex.quote(a) for a in [*kept, "--resume", f"hydra.sweep.dir={sweep_dir}"]]
         sys.stderr.write(
             f"Interrupted. Finished jobs are recorded in {results.path}; to run the rest:\n"
-            f"  {' '.join([sys.argv[0], *sys.argv[1:]])} --resume hydra.sweep.dir={sweep_dir}\n"
+            f"  python {' '.join([sys.argv[0], *again])}\n"
         )
         raise AppExit(130)
     if outcome.failures:

@@ -21,9 +21,11 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import re
 import shutil
 import subprocess
 import time
+import types
 from collections import deque
 from collections.abc import Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -81,6 +83,58 @@ def _sendable(result: JobReturn) -> JobReturn:
     except Exception:  # noqa: BLE001
         value = f"<not picklable: {value!r}>"
     return replace(result, error=error, return_value=value, config=None, hydra_config=None)
+
+
+def _functions_of(task: Any) -> list[types.FunctionType]:
+    """The task and the functions it closes over (a wrapper's wrapped task)."""
+    found = [task] if isinstance(task, types.FunctionType) else []
+    for cell in getattr(task, "__closure__", None) or ():
+        try:
+            content = cell.cell_contents
+        except ValueError:  # an empty cell
+            continue
+        if isinstance(content, types.FunctionType):
+            found.append(content)
+    return found
+
+
+def _with_filename(code: types.CodeType, filename: str) -> types.CodeType:
+    consts = tuple(
+        _with_filename(c, filename) if isinstance(c, types.CodeType) else c for c in code.co_consts
+    )
+    return code.replace(co_filename=filename, co_consts=consts)
+
+
+class _SourcedTask:
+    """The task, with the file its code came from. cloudpickle sends a `__main__`
+    function's code as `<dynamic-code>`; put back in the worker, the file name gives
+    a failing job's traceback its file, line numbers and source lines."""
+
+    def __init__(self, task: Any) -> None:
+        self.task = task
+        self.filename = next(
+            (
+                f.__code__.co_filename
+                for f in _functions_of(task)
+                if f.__module__ == "__main__" and not f.__code__.co_filename.startswith("<")
+            ),
+            None,
+        )
+
+    def _restore(self) -> None:
+        if self.filename is None:
+            return
+        for func in _functions_of(self.task):
+            for value in [func, *func.__globals__.values()]:
+                if isinstance(value, types.FunctionType) and (
+                    value.__code__.co_filename == "<dynamic-code>"
+                ):
+                    value.__code__ = _with_filename(value.__code__, self.filename)
+        self.filename = None
+
+    def __call__(self, cfg: Any) -> Any:
+        self._restore()
+        return self.task(cfg)
 
 
 def run_in_worker(spec: JobSpec) -> JobReturn:
@@ -188,7 +242,7 @@ class JoblibLauncher:
                         break
                     index = queue.popleft()
                     env = {"CUDA_VISIBLE_DEVICES": ",".join(devices)} if self.gpus_per_job else {}
-                    spec = replace(jobs[index], environment={**jobs[index].environment, **env})
+                    spec = self._prepared(jobs[index], env)
                     LOG.info("\t#%s : %s", *job_line(spec))
                     events.started(index, env)
                     future = executor.submit(run_in_worker, spec)
@@ -210,8 +264,13 @@ class JoblibLauncher:
                         executor, running, lost, overdue, queue, jobs, events, slots
                     )
         except BaseException:
-            executor.shutdown(wait=False, kill_workers=True)
+            executor.shutdown(wait=True, kill_workers=True)  # wait=False leaves them running
             raise
+
+    @staticmethod
+    def _prepared(spec: JobSpec, env: Mapping[str, str]) -> JobSpec:
+        task = spec.task if isinstance(spec.task, _SourcedTask) else _SourcedTask(spec.task)
+        return replace(spec, task=task, environment={**spec.environment, **env})
 
     def _overdue(
         self, running: Mapping[Future[JobReturn], tuple[int, list[str], float]]
@@ -243,7 +302,7 @@ class JoblibLauncher:
                 index,
                 _failed(TimeoutError(f"the job ran longer than timeout={self.timeout}s"), started),
             )
-        executor.shutdown(wait=False, kill_workers=True)
+        executor.shutdown(wait=True, kill_workers=True)  # wait=False leaves them running
         suspects = list(lost)
         if lost:  # a broken pool fails every job it held: they are suspects too
             for index, devices, started in list(running.values()):
@@ -275,7 +334,7 @@ class JoblibLauncher:
         for index, _, _, _ in sorted(suspects):
             devices = slots.take() or []
             env = {"CUDA_VISIBLE_DEVICES": ",".join(devices)} if self.gpus_per_job else {}
-            spec = replace(jobs[index], environment={**jobs[index].environment, **env})
+            spec = self._prepared(jobs[index], env)
             events.started(index, env)
             started = time.time()
             executor = get_reusable_executor(max_workers=1)
@@ -284,7 +343,7 @@ class JoblibLauncher:
             except _broken_pool_errors() as exc:
                 result = _failed(WorkerDied(_death_reason(exc)), started)
             except TimeoutError:
-                executor.shutdown(wait=False, kill_workers=True)
+                executor.shutdown(wait=True, kill_workers=True)  # wait=False leaves them running
                 result = _failed(
                     TimeoutError(f"the job ran longer than timeout={self.timeout}s"), started
                 )
@@ -301,8 +360,23 @@ def _broken_pool_errors() -> tuple[type[BaseException], ...]:
 
 
 def _death_reason(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return f"its worker process died: {text}" if text else "its worker process died"
+    """`the worker process died: killed by SIGKILL` from loky's long message."""
+    found = re.search(r"exit codes of the workers are \{([^}]*)\}", str(exc))
+    if found is None:
+        text = " ".join(str(exc).split())
+        return f"the worker process running the job died ({text})"
+    codes = []
+    for code in found.group(1).split(","):
+        code = code.strip()
+        signal_name = re.fullmatch(r"(SIG[A-Z0-9]+)\(-?\d+\)", code)
+        exit_code = re.fullmatch(r"EXIT\((-?\d+)\)", code)
+        if signal_name:
+            codes.append(f"killed by {signal_name.group(1)}")
+        elif exit_code:
+            codes.append(f"exited with code {exit_code.group(1)}")
+        else:
+            codes.append(code)
+    return "the worker process running the job died: " + ", ".join(codes)
 
 
 def _failed(exc: BaseException, started: float) -> JobReturn:
