@@ -84,7 +84,9 @@ def test_hydra_logging_disabled_hides_the_launch_lines(run_app: Any) -> None:
         "[TIME][my_task][INFO] - info a=1\n[TIME][my_task][ERROR] - error a=1\nprinted a=1\n"
     )
     assert summary.endswith(
-        ": 1 jobs, 1 completed, 0 not\n#  overrides  status     return value\n0  a=1        completed\n"
+        ": 1 jobs, 1 completed, 0 not\n"
+        "#  overrides  status     return value\n"
+        "0  a=1        completed\n"
     )
 
 
