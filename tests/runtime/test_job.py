@@ -196,3 +196,15 @@ def test_run_job_registers_the_resolvers_it_needs(run_task: RunTask) -> None:
     ret = run_task(lambda cfg: None, configure_logging=False)
     assert ret.error is None
     assert OmegaConf.has_resolver("now")
+
+
+def test_the_job_config_keeps_hydra_first_and_the_task_config_has_no_hydra(
+    run_task: RunTask,
+) -> None:
+    seen: list[DictConfig] = []
+    done = run_task(lambda cfg: seen.append(cfg))
+    assert done.status is JobStatus.COMPLETED
+    assert "hydra" not in seen[0]
+    full = done.hydra_config._get_parent()  # type: ignore[union-attr]
+    assert list(full.keys())[0] == "hydra"
+    assert list(full.keys())[1:] == list(seen[0].keys())

@@ -165,6 +165,7 @@ def _multirun(app: App, request: RunRequest, overrides: list[str]) -> list[Any]:
             subdir_key="hydra.sweep.subdir",
             callbacks=callbacks,
             log_errors=True,
+            owned=True,
         )
 
     snapshot = snapshot_logging()

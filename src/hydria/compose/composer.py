@@ -19,6 +19,7 @@ from hydria.compose.config_memo import ConfigMemo
 from hydria.compose.hydra_node import (
     assemble_root,
     fill_runtime,
+    fill_static,
     hydra_node_key,
     is_hydra_override,
     typed_hydra_node,
@@ -287,7 +288,17 @@ def compose_config(
     with_hydra = return_hydra_config or any(is_hydra_override(o) for o in defaults.config_overrides)
 
     def build() -> DictConfig:
-        return _build_config(repo, defaults, with_hydra=with_hydra, memos=memos)
+        cfg = _build_config(repo, defaults, with_hydra=with_hydra, memos=memos)
+        if "hydra" in cfg:
+            try:
+                fill_static(
+                    cfg, choices=defaults.choices, search_path=repo.search_path, version=version
+                )
+            except OmegaConfBaseException as exc:
+                raise CompositionError(
+                    f"Could not record this composition in the hydra node: {exc}"
+                ) from None
+        return cfg
 
     if memos is None:
         cfg = build()
@@ -296,22 +307,16 @@ def compose_config(
         for d in defaults.defaults:
             raw = repo.load(d.config_path)
             identities.append((d.config_path, d.package, raw.identity if raw else None))
-        cfg = memos.configs.get_or_build(("config", with_hydra, tuple(identities)), build)
+        static = (tuple(defaults.choices.items()), tuple(repo.search_path), version)
+        key = ("config", with_hydra, tuple(identities), static)
+        cfg = memos.configs.get_or_build(key, build)
     OmegaConf.set_struct(cfg, True)
     if "hydra" in cfg:
         OmegaConf.set_readonly(cfg.hydra, False)
     apply_overrides(cfg, defaults.config_overrides)
     if "hydra" in cfg:
         try:
-            fill_runtime(
-                cfg,
-                overrides=overrides,
-                choices=defaults.choices,
-                config_name=config_name,
-                job_name=job_name,
-                search_path=repo.search_path,
-                version=version,
-            )
+            fill_runtime(cfg, overrides=overrides, config_name=config_name, job_name=job_name)
         except OmegaConfBaseException as exc:
             raise CompositionError(
                 f"Could not record this composition in the hydra node: {exc}"

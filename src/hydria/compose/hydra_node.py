@@ -114,15 +114,32 @@ def override_dirname(
     return re.sub("=", kv_sep, item_sep.join(lines))
 
 
+def fill_static(
+    cfg: DictConfig,
+    *,
+    choices: Mapping[str, str | None],
+    search_path: Sequence[SearchPathEntry],
+    version: str,
+) -> None:
+    """Record in `cfg.hydra` what follows from the configs alone: the group choices, the
+    config sources, the version. Done once per built config and memoised with it (the
+    typed `config_sources` list costs more than the rest of a warm composition)."""
+    hydra = cfg.hydra
+    with open_dict(hydra):
+        hydra.runtime.choices.update(dict(choices))
+    hydra.runtime.version = version
+    hydra.runtime.version_base = HYDRIA_COMPAT_VERSION
+    hydra.runtime.config_sources = [
+        ConfigSourceInfo(path=e.location, schema=e.scheme, provider=e.provider) for e in search_path
+    ]
+
+
 def fill_runtime(
     cfg: DictConfig,
     *,
     overrides: Sequence[Override],
-    choices: Mapping[str, str | None],
     config_name: str | None,
     job_name: str,
-    search_path: Sequence[SearchPathEntry],
-    version: str,
 ) -> None:
     """Record in `cfg.hydra` what this composition did, as Hydra records it."""
     hydra = cfg.hydra
@@ -130,19 +147,13 @@ def fill_runtime(
     hydra.overrides.hydra.extend([o.text for o in overrides if is_hydra_override(o)])
     hydra.overrides.task.extend([o.text for o in task])
     with open_dict(hydra):
-        hydra.runtime.choices.update(dict(choices))
         for key in hydra.job.env_copy:
             if key not in os.environ:
                 raise CompositionError(
                     f"hydra.job.env_copy names '{key}', which is not set in the environment"
                 )
             hydra.job.env_set[key] = os.environ[key]
-    hydra.runtime.version = version
-    hydra.runtime.version_base = HYDRIA_COMPAT_VERSION
     hydra.runtime.cwd = os.getcwd()
-    hydra.runtime.config_sources = [
-        ConfigSourceInfo(path=e.location, schema=e.scheme, provider=e.provider) for e in search_path
-    ]
     if "name" not in hydra.job:
         hydra.job.name = job_name
     dirname_cfg = hydra.job.config.override_dirname

@@ -62,7 +62,21 @@ def copy_config(config: DictConfig) -> DictConfig:
 
 
 def _task_config(config: DictConfig) -> DictConfig:
-    """A copy without `hydra` (see `copy_config`)."""
+    """A copy without `hydra` (see `copy_config`).
+
+    The `hydra` node is most of a small app's config; it is set aside while the rest
+    is copied (through `DictConfig._content`, OmegaConf's storage of a node's children
+    in 2.1-2.4) instead of being copied and then deleted.
+    """
+    content = getattr(config, "_content", None)
+    if isinstance(content, dict) and "hydra" in content:
+        children = list(content.items())
+        del content["hydra"]
+        try:
+            return copy_config(config)
+        finally:
+            content.clear()
+            content.update(children)  # in their order: `hydra` first, as composed
     task = copy_config(config)
     with read_write(task), open_dict(task):
         del task["hydra"]
@@ -107,8 +121,8 @@ def _environment(env_set: Mapping[Any, Any]) -> Iterator[None]:
 def run_job(spec: JobSpec) -> JobReturn:
     """Run one job: set up its output dir, logging and environment, call the task, restore.
 
-    `spec.config` is not modified: the job works on a copy, whose `hydra` node is
-    made read-only and current (`HydraConfig.get()`, `${hydra:...}`) while it runs.
+    `spec.config` is not modified (unless `spec.owned`): the job works on a copy, whose
+    `hydra` node is made read-only and current (`HydraConfig.get()`, `${hydra:...}`) while it runs.
     The built-in resolvers are registered first if they are not already.
 
     Args:
@@ -126,7 +140,7 @@ def run_job(spec: JobSpec) -> JobReturn:
     # A worker process that received a pickled spec may not have them yet.
     register_resolvers()
     started = time.time()
-    config = copy_config(spec.config)
+    config = spec.config if spec.owned else copy_config(spec.config)
     with ExitStack() as undo:
         undo.callback(pop_job, push_job(config.hydra))
         output_dir = prepare_output_dir(config, spec.dir_key, spec.subdir_key)

@@ -37,6 +37,8 @@ class JobSpec:
             (a launcher's device assignment, `CUDA_VISIBLE_DEVICES`).
         log_errors: log a failing task's traceback to the job's log (sweep jobs, whose
             errors are not printed one by one).
+        owned: the config was composed for this job alone, so the job may work on it
+            instead of a copy (a sweep's jobs; saves a copy of the whole config each).
     """
 
     config: DictConfig
@@ -48,6 +50,7 @@ class JobSpec:
     callbacks: Any = None
     environment: Mapping[str, str] = field(default_factory=dict)
     log_errors: bool = False
+    owned: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
