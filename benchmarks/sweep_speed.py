@@ -7,7 +7,7 @@
    no-op task, wall time, for N jobs and for 1 job; the overhead per job is
    (T(N) - T(1)) / (N - 1). Same tree, same command, hydria and (with
    --hydra-python) hydra-core, in the same run.
-2. Parallel scaling: a sweep of --cpu-jobs CPU-bound jobs (each about half a second
+2. Parallel scaling: a sweep of --cpu-jobs CPU-bound jobs (each about two seconds
    of pure Python), on `basic` and on `hydra/launcher=joblib`; the speed-up against
    the ideal, min(cores, jobs).
 Each figure is the median of --repeat runs.
@@ -74,7 +74,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--jobs", type=int, nargs="+", default=[100, 1000])
     p.add_argument("--cpu-jobs", type=int, default=16)
-    p.add_argument("--cpu-work", type=int, default=6_000_000)
+    p.add_argument("--cpu-work", type=int, default=50_000_000)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--hydra-python", default=os.environ.get("HYDRA_REF_PYTHON"))
     args = p.parse_args()
@@ -121,9 +121,8 @@ def main() -> None:
         speedup = basic / parallel
         print(f"\n{args.cpu_jobs} CPU-bound jobs on {cores} cores (wall, median):")
         print(f"  basic  {basic:6.2f} s")
-        print(
-            f"  joblib {parallel:6.2f} s  -> {speedup:.2f}x, {speedup / ideal:.0%} of ideal {ideal}x"
-        )
+        share = speedup / ideal
+        print(f"  joblib {parallel:6.2f} s  -> {speedup:.2f}x, {share:.0%} of ideal {ideal}x")
 
 
 if __name__ == "__main__":

@@ -25,17 +25,34 @@ STEPS = [
     ("Resolvers: now and python_version", "resolvers", []),
     ("Printing the config without running: --cfg job", "extending_configs", ["--cfg", "job"]),
     ("A typo in an option (exit code 1)", "extending_configs", ["db=mysqll"]),
+    (
+        "A parallel sweep: 6 jobs on 2 worker processes, results collected",
+        "parallel_sweep",
+        [
+            "--multirun",
+            "lr=0.001,0.01,0.1",
+            "batch_size=16,64",
+            "hydra/launcher=joblib",
+            "hydra.launcher.n_jobs=2",
+            "hydra.sweep.dir=sweep",
+        ],
+    ),
+    ("The sweep's results, read back from sweep/results.jsonl", None, ["results", "sweep"]),
 ]
 
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as work:
         for title, example, argv in STEPS:
-            app = os.path.join(HERE, example, "my_app.py")
-            shown = " ".join(["python", f"{example}/my_app.py", *map(shlex.quote, argv)])
+            if example is None:  # a `python -m hydria` command
+                command, shown = ["-m", "hydria", *argv], " ".join(["python -m hydria", *argv])
+            else:
+                app = os.path.join(HERE, example, "my_app.py")
+                command = [app, *argv]
+                shown = " ".join(["python", f"{example}/my_app.py", *map(shlex.quote, argv)])
             print(f"== {title}\n$ {shown}")
             done = subprocess.run(
-                [sys.executable, app, *argv], cwd=work, capture_output=True, text=True
+                [sys.executable, *command], cwd=work, capture_output=True, text=True
             )
             out = (done.stdout + done.stderr).rstrip()
             print("   " + out.replace("\n", "\n   "))

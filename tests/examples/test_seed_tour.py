@@ -195,12 +195,12 @@ def test_a_sweep_over_experiments(tmp_path: Path) -> None:
     assert "server:\n  name: nginx\n  port: 9090\n" in done.stdout
 
 
-def _tour_steps() -> list[tuple[str, str, list[str]]]:
+def _tour_steps() -> list[tuple[str, str | None, list[str]]]:
     spec = importlib.util.spec_from_file_location("tour", EXAMPLES / "tour.py")
     assert spec is not None and spec.loader is not None
     tour = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tour)
-    steps: list[tuple[str, str, list[str]]] = tour.STEPS
+    steps: list[tuple[str, str | None, list[str]]] = tour.STEPS
     return steps
 
 
@@ -212,11 +212,23 @@ def test_the_tour_shows_every_step(tmp_path: Path) -> None:
     shown = [line for line in done.stdout.splitlines() if line.startswith(("== ", "$ "))]
     expected = []
     for title, example, argv in steps:
-        expected += [
-            f"== {title}",
-            " ".join(["$ python", f"{example}/my_app.py", *map(shlex.quote, argv)]),
-        ]
+        command = (
+            ["$ python -m hydria"] if example is None else ["$ python", f"{example}/my_app.py"]
+        )
+        expected += [f"== {title}", " ".join([*command, *map(shlex.quote, argv)])]
     assert shown == expected
+    # it ends with a parallel sweep and its results table, read back by `results`
+    assert done.stdout.rstrip().endswith(
+        "   sweep: 6 jobs, 6 completed, 0 not\n"
+        "   #  overrides               status     return value\n"
+        "   0  lr=0.001 batch_size=16  completed  0.1435\n"
+        "   1  lr=0.001 batch_size=64  completed  0.0966\n"
+        "   2  lr=0.01 batch_size=16   completed  0.0625\n"
+        "   3  lr=0.01 batch_size=64   completed  0.0156\n"
+        "   4  lr=0.1 batch_size=16    completed  8.1625\n"
+        "   5  lr=0.1 batch_size=64    completed  8.1156"
+    )
+    assert "Joblib launcher: 6 jobs on 2 worker processes" in done.stdout
     assert "\n   " + MYSQL.replace("\n", "\n   ").rstrip() + "\n" in done.stdout
     assert done.stdout.count("\n   (exit code ") == 1  # only the typo step fails
     assert "Did you mean 'mysql'?\n" in done.stdout

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from hydria.runtime import JobReturn, JobSpec
 
-__all__ = ["JobEvents", "Launcher", "WorkerDied", "job_line"]
+__all__ = ["JobEvents", "Launcher", "WorkerDied", "job_line", "prepare"]
 
 
 def job_line(spec: JobSpec) -> tuple[object, str]:
@@ -42,3 +42,11 @@ class Launcher(Protocol):
     def launch(self, jobs: Sequence[JobSpec], events: JobEvents) -> None:
         """Run every job, reporting each through `events`. On KeyboardInterrupt, stop
         what runs (no job left behind) and let the interrupt propagate."""
+
+
+def prepare(launcher: object, job_count: int) -> None:
+    """Let a launcher start its workers while the jobs are being composed (optional:
+    a launcher with a `prepare(job_count)` method gets the call)."""
+    method = getattr(launcher, "prepare", None)
+    if callable(method):
+        method(job_count)

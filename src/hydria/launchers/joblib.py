@@ -137,6 +137,11 @@ class _SourcedTask:
         return self.task(cfg)
 
 
+def _warm_up() -> None:
+    """Import in a worker what every job needs, before the first job arrives."""
+    import hydria.runtime.job  # noqa: F401
+
+
 def run_in_worker(spec: JobSpec) -> JobReturn:
     """What a worker process runs for one job."""
     return _sendable(run_job(spec))
@@ -220,6 +225,16 @@ class JoblibLauncher:
                 )
             size = min(size, len(devices) // self.gpus_per_job)
         return _Slots(size, devices, self.gpus_per_job)
+
+    def prepare(self, job_count: int) -> None:
+        """Start the worker processes (and their imports) while the parent composes the
+        jobs: the pool's start-up then overlaps work instead of adding to it."""
+        slots = self._slots(job_count)
+        from joblib.externals.loky import get_reusable_executor
+
+        executor = get_reusable_executor(max_workers=slots.size)
+        for _ in range(slots.size):
+            executor.submit(_warm_up)
 
     def launch(self, jobs: Sequence[JobSpec], events: JobEvents) -> None:
         slots = self._slots(len(jobs))

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hydria.launchers.base import Launcher
+from hydria.launchers.base import Launcher, prepare
 from hydria.runtime import JobReturn, JobSpec, JobStatus
 from hydria.sweep.progress import Progress
 from hydria.sweep.records import (
@@ -155,6 +155,9 @@ def execute_sweep(
         recorded as interrupted, the ones not started are not recorded).
     """
     outcome = SweepOutcome(records=dict(completed or {}))
+    remaining = sum(len(b) for b in batches) - len(outcome.records)
+    if remaining > 0:
+        prepare(launcher, min(remaining, max(len(b) for b in batches)))
     num = 0
     for batch in batches:
         entries = [
