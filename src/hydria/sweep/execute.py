@@ -9,10 +9,13 @@ of the same sweep (resume) are not run again.
 
 from __future__ import annotations
 
+import pickle
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, overload
+
+from omegaconf import DictConfig
 
 from hydria.launchers.base import Launcher, prepare
 from hydria.runtime import JobReturn, JobSpec, JobStatus
@@ -65,6 +68,38 @@ def _record(
         started=result.started,
         extra=dict(extra),
     )
+
+
+class _ComposedJobs(Sequence[JobSpec]):
+    """A batch's job specs, composed up front but kept pickled until a job runs.
+
+    A composed config weighs ~100 KB in memory and ~10 KB pickled; holding a large
+    sweep's configs alive would also slow every garbage collection down. Each is
+    unpickled when the launcher takes it, as the job's own (`owned`) config.
+    """
+
+    def __init__(self, specs: Iterable[JobSpec]) -> None:
+        self._specs: list[JobSpec] = []
+        self._configs: list[bytes] = []
+        placeholder = DictConfig({})
+        for spec in specs:  # one composed config alive at a time
+            self._configs.append(pickle.dumps(spec.config, protocol=pickle.HIGHEST_PROTOCOL))
+            self._specs.append(replace(spec, config=placeholder))
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    @overload
+    def __getitem__(self, index: int) -> JobSpec: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[JobSpec]: ...
+
+    def __getitem__(self, index: int | slice) -> JobSpec | Sequence[JobSpec]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        config = pickle.loads(self._configs[index])
+        return replace(self._specs[index], config=config, owned=True)
 
 
 class _BatchEvents:
@@ -166,7 +201,7 @@ def execute_sweep(
         num += len(batch)
         if not entries:
             continue
-        specs = [make_spec(n, job) for n, job in entries]
+        specs = _ComposedJobs(make_spec(n, job) for n, job in entries)
         events = _BatchEvents(entries, results, progress, outcome)
         try:
             launcher.launch(specs, events)
