@@ -267,6 +267,7 @@ Installed Hydra Plugins
 \tLauncher:
 \t---------
 \t\tBasicLauncher
+\t\tJoblibLauncher
 \tSweeper:
 \t--------
 \t\tBasicSweeper"""

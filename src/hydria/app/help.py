@@ -34,7 +34,7 @@ __all__ = [
 # What `--info plugins` lists when the caller has no registry to ask: hydria's own.
 BUILTIN_PLUGINS: Mapping[str, tuple[str, ...]] = {
     "ConfigSource": ("DirectorySource", "StoreSource"),
-    "Launcher": ("BasicLauncher",),
+    "Launcher": ("BasicLauncher", "JoblibLauncher"),
     "Sweeper": ("BasicSweeper",),
 }
 

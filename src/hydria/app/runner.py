@@ -530,10 +530,25 @@ def _dispatch(app: App, request: RunRequest) -> Any:
                 search_path=composition.repository.search_path,
                 defaults=composition.defaults,
                 config_yaml=OmegaConf.to_yaml(job),
+                **({"plugins": _installed_plugins()} if request.info in ("all", "plugins") else {}),
             )
         )
         return None
     return _run(app, request)
+
+
+def _installed_plugins() -> dict[str, list[str]]:
+    """What `--info plugins` lists: the config sources, and the launchers and sweepers
+    known by name (built-ins, then installed entry points), by class name."""
+    from hydria.app.help import BUILTIN_PLUGINS
+    from hydria.plugins import plugin_names
+
+    names = plugin_names()
+    return {
+        "ConfigSource": list(BUILTIN_PLUGINS["ConfigSource"]),
+        "Launcher": list(dict.fromkeys(n.rsplit(".", 1)[-1] for n in names["launcher"])),
+        "Sweeper": list(dict.fromkeys(n.rsplit(".", 1)[-1] for n in names["sweeper"])),
+    }
 
 
 def run_app(app: App, argv: Sequence[str]) -> Any:
