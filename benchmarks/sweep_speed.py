@@ -19,10 +19,10 @@ import argparse
 import compileall
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
+
+from startup import FLAVOURS, wall  # the same two apps, timed the same way
 
 APP = """
 import os
@@ -40,14 +40,6 @@ if __name__ == "__main__":
     app()
 """
 
-FLAVOURS = {
-    "hydria": ("import hydria", 'hydria.main(config_path="conf", config_name="config")'),
-    "hydra": (
-        "import hydra",
-        'hydra.main(version_base=None, config_path="conf", config_name="config")',
-    ),
-}
-
 
 def write_tree(root: str) -> None:
     os.makedirs(os.path.join(root, "conf", "db"))
@@ -58,12 +50,6 @@ def write_tree(root: str) -> None:
     for name, (import_line, decorator) in FLAVOURS.items():
         with open(os.path.join(root, f"{name}_app.py"), "w") as f:
             f.write(APP.format(import_line=import_line, decorator=decorator))
-
-
-def wall(cmd: list[str], cwd: str) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
 
 
 def median_wall(cmd: list[str], cwd: str, repeat: int) -> float:
