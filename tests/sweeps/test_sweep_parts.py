@@ -265,3 +265,76 @@ def test_the_basic_sweeper_puts_params_before_the_command_line() -> None:
     sweeper = BasicSweeper(max_batch_size=2, params={"a": "1,2", "b": "x"})
     batches = sweeper.batches(["b=y,z"], options_of=lambda group: [])
     assert batches == [[["a=1", "b=y"], ["a=1", "b=z"]], [["a=2", "b=y"], ["a=2", "b=z"]]]
+
+
+class _FakePool:
+    """A loky executor stand-in: job `a=dies` breaks the pool, and the next submit to
+    it fails the way loky's does once a worker has died."""
+
+    def __init__(self, log: list[str]) -> None:
+        self.log = log
+        self.broken = False
+        self.pending: list[Any] = []
+
+    def submit(self, fn: Any, spec: Any) -> Any:
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        from hydria.runtime import JobReturn, JobStatus
+
+        if self.broken:  # loky fails what the pool held, and refuses new work
+            for held in self.pending:
+                held.set_exception(BrokenProcessPool("The exit codes of the workers are {EXIT(7)}"))
+            self.pending.clear()
+            raise BrokenProcessPool("A child process terminated abruptly")
+        name = spec.task_overrides[0] if spec.task_overrides else ""
+        self.log.append(name)
+        future: Future[Any] = Future()
+        if name == "a=dies":  # still running when the next job is submitted
+            self.broken = True
+            self.pending.append(future)
+        else:
+            future.set_result(JobReturn(status=JobStatus.COMPLETED, return_value=name, started=1.0))
+        return future
+
+    def shutdown(self, wait: bool = True, kill_workers: bool = False) -> None:
+        pass
+
+
+def test_a_pool_found_broken_when_submitting_is_recovered(monkeypatch: pytest.MonkeyPatch) -> None:
+    import joblib.externals.loky
+
+    from hydria.runtime import JobSpec
+
+    submitted: list[str] = []
+    pools: list[_FakePool] = []
+
+    def get_reusable_executor(max_workers: int) -> _FakePool:
+        if not pools or pools[-1].broken:
+            pools.append(_FakePool(submitted))
+        return pools[-1]
+
+    monkeypatch.setattr(joblib.externals.loky, "get_reusable_executor", get_reusable_executor)
+    config = OmegaConf.create({"hydra": {"job": {"num": 0}}})
+    jobs = [
+        JobSpec(config=config, task=print, task_overrides=(o,))
+        for o in ("a=dies", "a=1", "a=3", "a=4")
+    ]
+
+    class Events:
+        def __init__(self) -> None:
+            self.finished_: dict[int, Any] = {}
+
+        def started(self, index: int, environment: Any) -> None:
+            pass
+
+        def finished(self, index: int, result: Any) -> None:
+            self.finished_[index] = result
+
+    events = Events()
+    JoblibLauncher(n_jobs=2).launch(jobs, events)
+    assert submitted == ["a=dies", "a=1", "a=3", "a=4"]  # a=3 refused once, then resubmitted
+    died = "the worker process running the job died: exited with code 7"
+    assert str(events.finished_[0].error) == died
+    assert [events.finished_[i].return_value for i in (1, 2, 3)] == ["a=1", "a=3", "a=4"]
+    assert len(pools) == 2

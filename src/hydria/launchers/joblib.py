@@ -28,7 +28,7 @@ import time
 import types
 from collections import deque
 from collections.abc import Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, wait
 from dataclasses import replace
 from typing import Any
 
@@ -251,6 +251,7 @@ class JoblibLauncher:
         executor = get_reusable_executor(max_workers=slots.size)
         try:
             while queue or running:
+                broken = False
                 while queue and len(running) < slots.size:
                     devices = slots.take()
                     if devices is None:
@@ -258,11 +259,20 @@ class JoblibLauncher:
                     index = queue.popleft()
                     env = {"CUDA_VISIBLE_DEVICES": ",".join(devices)} if self.gpus_per_job else {}
                     spec = self._prepared(jobs[index], env)
+                    try:
+                        future = executor.submit(run_in_worker, spec)
+                    except _broken_pool_errors():  # a worker died since the last look
+                        slots.give_back(devices)
+                        queue.appendleft(index)
+                        broken = True
+                        break
                     LOG.info("\t#%s : %s", *job_line(spec))
                     events.started(index, env)
-                    future = executor.submit(run_in_worker, spec)
                     running[future] = (index, devices, time.time())
-                done, _ = wait(list(running), timeout=_POLL, return_when=FIRST_COMPLETED)
+                if broken:  # every job the pool still holds is failing: collect them all
+                    done, _ = wait(list(running), timeout=60, return_when=ALL_COMPLETED)
+                else:
+                    done, _ = wait(list(running), timeout=_POLL, return_when=FIRST_COMPLETED)
                 lost: list[tuple[int, list[str], float, BaseException]] = []
                 for future in done:
                     index, devices, started = running.pop(future)
@@ -274,7 +284,7 @@ class JoblibLauncher:
                     except Exception as exc:  # noqa: BLE001 - e.g. a result that did not unpickle
                         events.finished(index, _failed(exc, started))
                 overdue = self._overdue(running)
-                if lost or overdue:
+                if lost or overdue or broken:
                     executor = self._recover(
                         executor, running, lost, overdue, queue, jobs, events, slots
                     )
