@@ -184,3 +184,32 @@ def test_primary_config_from_a_second_store() -> None:
     second.store(name=name, node={"x": 2})
     assert OmegaConf.to_container(hydria.compose(name, store=first)) == {"x": 1}
     assert OmegaConf.to_container(hydria.compose(name, store=second)) == {"x": 2}
+
+
+def test_value_overrides_share_a_defaults_list_yet_each_call_gets_its_own(tree: Path) -> None:
+    from hydria.app.api import _primary_repository
+    from hydria.defaults.memo import DefaultsMemo
+    from hydria.overrides import parse_overrides
+    from hydria.repository import ConfigStore
+
+    repo = _primary_repository(str(tree), None, (), ConfigStore())
+    memo = DefaultsMemo()
+    first = memo.resolve(repo, "config", parse_overrides(["db.port=1", "name=x"]))
+    second = memo.resolve(repo, "config", parse_overrides(["name=y", "+extra=2"]))
+    assert [o.text for o in first.config_overrides] == ["db.port=1", "name=x"]
+    assert [o.text for o in second.config_overrides] == ["name=y", "+extra=2"]
+    assert second.defaults is first.defaults  # one resolution served both
+    other = memo.resolve(repo, "config", parse_overrides(["db=postgresql", "name=z"]))
+    assert other.defaults is not first.defaults
+    assert [d.config_path for d in other.defaults if d.package == "db"] == ["db/postgresql"]
+    # a new group named like a value override changes what the override is
+    _write(tree / "name" / "x.yaml", "n: 1\n")
+    repo = _primary_repository(str(tree), None, (), ConfigStore())  # one per composition
+    regrouped = memo.resolve(repo, "config", parse_overrides(["+name=x"]))
+    assert [o.text for o in regrouped.config_overrides] == []
+    assert "name/x" in [d.config_path for d in regrouped.defaults]
+
+
+def test_sweeping_values_composes_each_job_with_its_values(tree: Path) -> None:
+    for port in (1, 2, 3):
+        assert _compose(tree, [f"db.port={port}"])["db"]["port"] == port

@@ -31,6 +31,16 @@ class _Deletion:
     used: bool = False
 
 
+def is_value_override(o: Override, is_group: Callable[[str], bool]) -> bool:
+    """Whether `o` sets a value (applied after merging) rather than acting on a config
+    group; sweeps are neither, and answer False."""
+    if o.is_sweep:
+        return False
+    if isinstance(o.value, ListExtension) or not is_group(o.key):
+        return True
+    return isinstance(plain_value(o.value) if o.has_value else None, dict)
+
+
 @dataclass(slots=True)
 class GroupOverrides:
     """Selections, appends and deletions of config groups, with their bookkeeping."""
@@ -57,13 +67,11 @@ class GroupOverrides:
         for o in overrides:
             if o.is_sweep:
                 continue
-            if isinstance(o.value, ListExtension) or not is_group(o.key):
+            if is_value_override(o, is_group):
                 self.config_overrides.append(o)
                 continue
             plain = plain_value(o.value) if o.has_value else None
-            if isinstance(plain, dict):
-                self.config_overrides.append(o)
-            elif o.package is not None and ":" in o.package and o.type is not OverrideType.CHANGE:
+            if o.package is not None and ":" in o.package and o.type is not OverrideType.CHANGE:
                 raise DefaultsListError(
                     f"Override '{o.text}': moving a config group to another package "
                     f"('@{o.package}') works only as '{o.key}@{o.package}=<option>', "

@@ -12,8 +12,9 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from hydria.defaults.group_overrides import is_value_override
 from hydria.defaults.model import DefaultsList
 from hydria.defaults.resolver import resolve_defaults
 from hydria.overrides import Override
@@ -42,8 +43,15 @@ class DefaultsMemo:
         *,
         skip_missing: bool = False,
     ) -> DefaultsList:
-        """Like `resolve_defaults`, reusing an earlier result whose facts still hold."""
-        key = (repo.search_path, config_name, tuple(o.text for o in overrides), skip_missing)
+        """Like `resolve_defaults`, reusing an earlier result whose facts still hold.
+
+        Value overrides (`lr=0.1`) do not shape the defaults list; they are passed
+        through. So the key holds only the group overrides, and a hit gets the call's
+        own value overrides: every job of a sweep over values shares one entry.
+        """
+        values = tuple(o for o in overrides if is_value_override(o, repo.group_exists))
+        shaping = tuple(o.text for o in overrides if not is_value_override(o, repo.group_exists))
+        key = (repo.search_path, config_name, shaping, skip_missing)
         with self._lock:
             entry = self._entries.get(key)
         if entry is not None and all(
@@ -53,7 +61,7 @@ class DefaultsMemo:
             with self._lock:
                 self._entries[key] = entry
                 self._entries.move_to_end(key)
-            return entry.result
+            return replace(entry.result, config_overrides=values)
         journal: dict[tuple[str, str], Hashable] = {}
         repo.journal = journal
         try:
