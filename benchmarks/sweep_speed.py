@@ -44,7 +44,7 @@ if __name__ == "__main__":
 def write_tree(root: str) -> None:
     os.makedirs(os.path.join(root, "conf", "db"))
     with open(os.path.join(root, "conf", "config.yaml"), "w") as f:
-        f.write("defaults:\n  - db: mysql\n\na: 0\nwork: 0\n")
+        f.write("defaults:\n  - db: mysql\n  - _self_\n\na: 0\nwork: 0\n")
     with open(os.path.join(root, "conf", "db", "mysql.yaml"), "w") as f:
         f.write("host: localhost\nport: 3306\n")
     for name, (import_line, decorator) in FLAVOURS.items():
