@@ -18,7 +18,7 @@ def _results(args: argparse.Namespace) -> int:
 
     try:
         records = load_sweep(args.sweep_dir)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, ValueError) as exc:
         print(f"hydria results: {exc}", file=sys.stderr)
         return 1
     if args.format == "csv":

@@ -4,7 +4,6 @@ finding and configuring launchers and sweepers."""
 from __future__ import annotations
 
 import io
-import json
 import logging
 import sys
 from pathlib import Path
@@ -64,10 +63,10 @@ def test_the_latest_line_of_a_job_wins_and_a_torn_last_line_is_skipped(tmp_path:
     assert [r.num for r in load_sweep(results.path)] == [0, 1]
 
 
-def test_a_torn_line_in_the_middle_is_an_error(tmp_path: Path) -> None:
+def test_a_whole_line_that_is_not_a_record_is_an_error(tmp_path: Path) -> None:
     results = ResultsFile(tmp_path)
-    results.path.write_text('{"num": 0, "ov\n' + _record(1).to_json() + "\n")
-    with pytest.raises(json.JSONDecodeError):
+    results.path.write_text('{"num": 0, "bogus": 1}\n' + _record(1).to_json() + "\n")
+    with pytest.raises(ValueError, match=r"results.jsonl, line 1, is not a job record: "):
         results.read()
 
 
@@ -338,3 +337,12 @@ def test_a_pool_found_broken_when_submitting_is_recovered(monkeypatch: pytest.Mo
     assert str(events.finished_[0].error) == died
     assert [events.finished_[i].return_value for i in (1, 2, 3)] == ["a=1", "a=3", "a=4"]
     assert len(pools) == 2
+
+
+def test_a_line_after_a_torn_one_starts_on_its_own(tmp_path: Path) -> None:
+    results = ResultsFile(tmp_path)
+    results.append(_record(0))
+    with open(results.path, "a") as f:
+        f.write('{"num": 1, "overr')  # a crash mid-write
+    results.append(_record(2))
+    assert sorted(results.latest()) == [0, 2]

@@ -113,12 +113,18 @@ class ResultsFile:
         self.path = Path(sweep_dir) / RESULTS_FILE
 
     def append(self, record: JobRecord) -> None:
-        line = record.to_json() + "\n"
-        # One write of a whole line, flushed and synced: no torn or lost line.
-        with open(self.path, "a", encoding="utf-8") as file:
-            file.write(line)
-            file.flush()
-            os.fsync(file.fileno())
+        """Add one line in a single `write` (Ctrl-C cannot land halfway through it), then
+        sync it. After a crash left a torn last line, the new line starts on its own."""
+        data = (record.to_json() + "\n").encode("utf-8")
+        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                data = b"\n" + data
+            os.write(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
     def latest(self) -> dict[int, JobRecord]:
         """The current record of each job number (the last line written for it)."""
@@ -139,9 +145,16 @@ class ResultsFile:
             try:
                 out.append(JobRecord.from_json(line))
             except (ValueError, TypeError, KeyError):
-                if index == len(lines) - 1:
-                    continue  # a crash mid-write; the job was not finished
-                raise
+                torn = (
+                    index == len(lines) - 1
+                    or not lines[index + 1].strip()
+                    or (not line.rstrip().endswith("}"))
+                )
+                if torn:
+                    continue  # a crash mid-write; that job was not recorded as finished
+                raise ValueError(
+                    f"{self.path}, line {index + 1}, is not a job record: {line[:120]}"
+                ) from None
         return out
 
 
