@@ -220,3 +220,17 @@ def test_import_does_not_import(modules_after_import: list[str], heavy: str) -> 
 def test_import_is_small(modules_after_import: list[str]) -> None:
     # Python itself, PyYAML and OmegaConf account for ~210 modules today
     assert len(modules_after_import) < 400
+
+
+def test_utils_names_are_hydras() -> None:
+    import hydria.utils
+
+    assert hydria.utils.__all__ == [
+        "call",
+        "get_class",
+        "get_method",
+        "get_object",
+        "get_original_cwd",
+        "instantiate",
+        "to_absolute_path",
+    ]

@@ -9,13 +9,12 @@ importable class. Nothing is imported until a config names it.
 
 from __future__ import annotations
 
-import importlib
 from importlib.metadata import entry_points
 from typing import Any, Literal
 
 from omegaconf import DictConfig, OmegaConf
 
-from hydria.errors import PluginError
+from hydria.errors import PluginError, TargetNotFoundError
 
 __all__ = ["BUILTIN", "load_plugin", "plugin_names"]
 
@@ -51,14 +50,12 @@ def _from_entry_points(kind: Kind, target: str) -> str | None:
 
 
 def _import(spec: str) -> Any:
-    module, _, attr = spec.partition(":") if ":" in spec else spec.rpartition(".")
+    from hydria.instantiation.locate import locate  # its errors name what does exist
+
     try:
-        found: Any = importlib.import_module(module)
-        for part in attr.split("."):
-            found = getattr(found, part)
-    except (ImportError, AttributeError) as exc:
-        raise PluginError(f"cannot import {spec!r}: {type(exc).__name__}: {exc}") from exc
-    return found
+        return locate(spec.replace(":", "."))
+    except TargetNotFoundError as exc:
+        raise PluginError(f"cannot import {spec!r}: {exc}") from exc
 
 
 def load_plugin(kind: Kind, node: DictConfig | None) -> Any:

@@ -13,10 +13,8 @@ import traceback
 from collections.abc import Sequence
 from typing import TextIO
 
-import omegaconf
 from omegaconf.errors import OmegaConfBaseException
 
-import hydria
 from hydria.app.cli import usage_text
 from hydria.errors import HydriaError, UsageError
 from hydria.runtime.task_traceback import format_task_error, is_full_error_requested
@@ -32,9 +30,6 @@ __all__ = [
 FULL_ERROR_HINT = "Set the environment variable HYDRA_FULL_ERROR=1 for a complete stack trace."
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
-
-_HYDRIA_DIR = os.path.dirname(os.path.abspath(hydria.__file__)) + os.sep
-_OMEGACONF_DIR = os.path.dirname(os.path.abspath(omegaconf.__file__)) + os.sep
 
 
 def report(

@@ -14,9 +14,7 @@ is imported for it.
 
 from __future__ import annotations
 
-import copy
 import functools
-import pickle
 from collections.abc import Sequence
 from enum import Enum
 from typing import Any
@@ -24,6 +22,7 @@ from typing import Any
 from omegaconf import DictConfig, ListConfig, OmegaConf, SCMode
 from omegaconf._utils import is_structured_config
 
+from hydria.config_copy import copy_config
 from hydria.errors import InstantiationError, TargetNotFoundError, TargetRefusedError
 from hydria.instantiation.locate import dotted_name, locate
 from hydria.instantiation.policy import TargetPolicy, active_policy, where
@@ -73,12 +72,7 @@ def _working_copy(config: Any) -> DictConfig | ListConfig:
     """A writable copy (objects allowed) that keeps the original's parent, so that
     `${...}` to keys outside the node still resolve."""
     if isinstance(config, (DictConfig, ListConfig)):
-        try:  # a pickle round trip is ~3x faster than deepcopy on a config
-            work: DictConfig | ListConfig = pickle.loads(
-                pickle.dumps(config, protocol=pickle.HIGHEST_PROTOCOL)
-            )
-        except Exception:  # objects that do not pickle (local classes, locks...)
-            work = copy.deepcopy(config)
+        work = copy_config(config)
         work._set_flag(["allow_objects", "struct", "readonly"], [True, False, False])
         work._set_parent(config._get_parent())
         return work

@@ -10,10 +10,8 @@ environment, logging and job context.
 
 from __future__ import annotations
 
-import copy
 import logging
 import os
-import pickle
 import time
 import warnings
 from collections.abc import Iterator, Mapping
@@ -23,6 +21,7 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
+from hydria.config_copy import copy_config
 from hydria.runtime.callbacks import Callbacks
 from hydria.runtime.context import pop_job, push_job
 from hydria.runtime.job_model import JobReturn, JobSpec, JobStatus
@@ -45,20 +44,6 @@ _CHDIR_WARNING = (
     "See https://hydra.cc/docs/1.2/upgrades/1.1_to_1.2/changes_to_job_working_dir/ "
     "for more information."
 )
-
-
-def copy_config(config: DictConfig) -> DictConfig:
-    """A full copy, flags (struct) and resolver cache included, so `${now:...}` in the copy
-    gives the timestamp the original got. A pickle round trip is ~3x faster than
-    `copy.deepcopy` on a config; classes local to a function cannot be pickled, and
-    those configs are deep-copied instead."""
-    try:
-        copied = pickle.loads(pickle.dumps(config, protocol=pickle.HIGHEST_PROTOCOL))
-    except (pickle.PicklingError, AttributeError, TypeError):
-        return copy.deepcopy(config)
-    OmegaConf.copy_cache(from_config=config, to_config=copied)
-    assert isinstance(copied, DictConfig)
-    return copied
 
 
 def _task_config(config: DictConfig) -> DictConfig:
