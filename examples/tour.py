@@ -24,6 +24,16 @@ STEPS = [
     ("Accessing the Hydra config", "hydra_config", []),
     ("Resolvers: now and python_version", "resolvers", []),
     ("Printing the config without running: --cfg job", "extending_configs", ["--cfg", "job"]),
+    (
+        "Where each value came from: --cfg job --explain",
+        "extending_configs",
+        ["--cfg", "job", "--explain"],
+    ),
+    (
+        "Every value one key took: --explain db.port",
+        "extending_configs",
+        ["--explain", "db.port", "db.port=3308"],
+    ),
     ("A typo in an option (exit code 1)", "extending_configs", ["db=mysqll"]),
     (
         "A parallel sweep: 6 jobs on 2 worker processes, results collected",

@@ -23,6 +23,7 @@ PUBLIC = [
     "__version__",
     "call",
     "compose",
+    "explain",
     "get_class",
     "get_method",
     "get_object",
@@ -41,6 +42,7 @@ ERRORS = [
     "ConfigSyntaxError",
     "ConfigValidationError",
     "DefaultsListError",
+    "ExplainError",
     "HydriaError",
     "InstantiationError",
     "JobContextError",
@@ -52,6 +54,7 @@ ERRORS = [
     "OverrideParseError",
     "OverrideValueError",
     "PluginError",
+    "SavedRunError",
     "SweepNotAllowedError",
     "TargetNotFoundError",
     "TargetRefusedError",
@@ -81,6 +84,8 @@ ERROR_BASES = {
     "UsageError": ("HydriaError", "ValueError"),
     "JobContextError": ("HydriaError", "RuntimeError"),
     "PluginError": ("HydriaError", "RuntimeError"),
+    "SavedRunError": ("HydriaError", "LookupError"),
+    "ExplainError": ("HydriaError", "LookupError"),
 }
 
 

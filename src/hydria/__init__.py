@@ -15,6 +15,7 @@ from hydria.runtime.context import HydraConfig as HydraConfig
 from hydria.version import __version__ as __version__
 
 if TYPE_CHECKING:
+    from hydria.app.explain import explain as explain
     from hydria.instantiation import call as call
     from hydria.instantiation import get_class as get_class
     from hydria.instantiation import get_method as get_method
@@ -32,6 +33,7 @@ __all__ = [
     "__version__",
     "call",
     "compose",
+    "explain",
     "get_class",
     "get_method",
     "get_object",
@@ -55,6 +57,10 @@ def __getattr__(name: str) -> Any:
         from hydria.runtime.callbacks import Callback
 
         return Callback
+    if name == "explain":
+        from hydria.app.explain import explain
+
+        return explain
     if name == "load_sweep":
         from hydria.sweep.records import load_sweep
 

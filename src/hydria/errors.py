@@ -16,6 +16,8 @@
     │   └── SweepNotAllowedError            a sweep reached compose (it needs multirun)
     ├── JobContextError (RuntimeError)      HydraConfig.get() or ${hydra:...} outside a job
     ├── PluginError (RuntimeError)          a launcher or sweeper cannot be found, built or run
+    ├── SavedRunError (LookupError)         a run directory has no readable `.hydra` record
+    ├── ExplainError (LookupError)          no provenance for a key, or a config hydria cannot trace
     ├── InstantiationError                  `instantiate` failed (names key, target, cause)
     │   ├── TargetNotFoundError (ImportError)   a `_target_` names no importable object
     │   └── TargetRefusedError (PermissionError) a `_target_` the safety policy refuses
@@ -35,6 +37,7 @@ __all__ = [
     "ConfigSyntaxError",
     "ConfigValidationError",
     "DefaultsListError",
+    "ExplainError",
     "HydriaError",
     "InstantiationError",
     "JobContextError",
@@ -46,6 +49,7 @@ __all__ = [
     "OverrideParseError",
     "OverrideValueError",
     "PluginError",
+    "SavedRunError",
     "SweepNotAllowedError",
     "TargetNotFoundError",
     "TargetRefusedError",
@@ -141,6 +145,16 @@ class SweepNotAllowedError(CompositionError):
 
 class PluginError(HydriaError, RuntimeError):
     """A launcher or sweeper cannot be found, built (bad options) or run (a missing extra)."""
+
+
+class SavedRunError(HydriaError, LookupError):
+    """A run directory (or sweep job directory) has no `.hydra/config.yaml` and
+    `.hydra/hydra.yaml` to read, or they do not hold what a run saves."""
+
+
+class ExplainError(HydriaError, LookupError):
+    """`explain` cannot answer: the key is not in the config, or the config does not
+    say how it was composed (no `hydra` node and no running job)."""
 
 
 class InstantiationError(HydriaError):

@@ -1,6 +1,13 @@
 """The `python -m hydria` commands.
 
 python -m hydria results <sweep dir> [--format table|csv|json]
+python -m hydria diff RUN_A [RUN_B] [--resolve] [--json]
+python -m hydria rerun RUN_DIR [--app SCRIPT] [--python PYTHON]
+
+`diff` compares two runs, or with one run, the run's saved config and what its
+config tree composes today; it exits 0 when nothing differs, 1 when something
+does, 2 on an error. `rerun` runs a run's app again on its saved config
+(`--experimental-rerun`) and exits with the app's exit code.
 """
 
 from __future__ import annotations
@@ -32,6 +39,67 @@ def _results(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from omegaconf.errors import OmegaConfBaseException
+
+    from hydria.errors import HydriaError
+    from hydria.runs.diff import diff_against_tree, diff_runs
+    from hydria.runs.diff_report import render_json, render_text
+    from hydria.runs.saved import load_run
+
+    try:
+        first = load_run(args.run_a)
+        if args.run_b is None:
+            diff = diff_against_tree(first, resolve=args.resolve)
+        else:
+            diff = diff_runs(first, load_run(args.run_b), resolve=args.resolve)
+    except (HydriaError, OmegaConfBaseException) as exc:
+        print(f"hydria diff: {exc}", file=sys.stderr)
+        return 2
+    print(render_json(diff) if args.json else render_text(diff))
+    return 0 if diff.same else 1
+
+
+def _rerun(args: argparse.Namespace) -> int:
+    import subprocess
+    from pathlib import Path
+
+    from hydria.errors import HydriaError
+    from hydria.runs.saved import load_run
+
+    try:
+        run = load_run(args.run_dir)
+    except HydriaError as exc:
+        print(f"hydria rerun: {exc}", file=sys.stderr)
+        return 2
+    cwd = Path(run.cwd) if run.cwd is not None and Path(run.cwd).is_dir() else Path.cwd()
+    if args.app is not None:
+        script = Path(args.app).resolve()
+        if not script.is_file():
+            print(f"hydria rerun: the app '{args.app}' is not a file", file=sys.stderr)
+            return 2
+    else:
+        script = cwd / f"{run.job_name}.py"
+        if not script.is_file():
+            print(
+                f"hydria rerun: cannot find the app of '{args.run_dir}': no '{script}' "
+                f"(the job '{run.job_name}' ran in '{cwd}'). Pass the script with --app",
+                file=sys.stderr,
+            )
+            return 2
+    command = [args.python, str(script), "--experimental-rerun", str(run.record_dir.resolve())]
+    try:
+        # Not captured: the app's output streams to this process's stdout and stderr.
+        code = subprocess.run(command, cwd=cwd, check=False).returncode
+    except OSError as exc:
+        print(f"hydria rerun: cannot run {args.python}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    # A negative code is the signal that ended the app; shells report it as 128 + signal.
+    return code if code >= 0 else 128 - code
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m hydria", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -40,6 +108,36 @@ def _parser() -> argparse.ArgumentParser:
     results.add_argument("--format", choices=["table", "csv", "json"], default="table")
     results.add_argument("--max-rows", type=int, default=10**9, help="rows in the table")
     results.set_defaults(run=_results)
+    diff = commands.add_parser(
+        "diff",
+        help="compare two runs' configs, or a run's with what its config tree composes today",
+    )
+    diff.add_argument("run_a", metavar="RUN_A", help="a run's output dir (or its .hydra folder)")
+    diff.add_argument(
+        "run_b",
+        metavar="RUN_B",
+        nargs="?",
+        help="the run to compare with; without it, the config tree as it is today",
+    )
+    diff.add_argument(
+        "--resolve", action="store_true", help="compare interpolations by their values"
+    )
+    diff.add_argument("--json", action="store_true", help="write the differences as JSON")
+    diff.set_defaults(run=_diff)
+    rerun = commands.add_parser("rerun", help="run a run's app again on its saved config")
+    rerun.add_argument("run_dir", metavar="RUN_DIR", help="a run's output dir (or .hydra folder)")
+    rerun.add_argument(
+        "--app",
+        metavar="SCRIPT",
+        help="the app's script (default: <hydra.runtime.cwd>/<hydra.job.name>.py)",
+    )
+    rerun.add_argument(
+        "--python",
+        metavar="PYTHON",
+        default=sys.executable,
+        help="the Python to run the app with (default: this one)",
+    )
+    rerun.set_defaults(run=_rerun)
     return parser
 
 

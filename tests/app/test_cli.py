@@ -154,22 +154,26 @@ def test_parse(argv: list[str], expected: dict[str, Any]) -> None:
         pytest.param(["--multirun=1"], "--multirun takes no value, got '1'", id="switch-value"),
         pytest.param(["-sc=x"], "-sc takes no value, got 'x'"),
         pytest.param(
-            ["--resolve"], "--resolve can only be used with --cfg or --help", id="resolve-alone"
+            ["--resolve"],
+            "--resolve can only be used with --cfg, --explain KEY or --help",
+            id="resolve-alone",
         ),
         pytest.param(
             ["--hydra-help", "--resolve"],
-            "--resolve can only be used with --cfg or --help",
+            "--resolve can only be used with --cfg, --explain KEY or --help",
             id="resolve-hydra-help",
         ),
         pytest.param(
             ["-m", "--cfg", "job"],
-            "only one of --run, --multirun, --cfg, --info and --shell-completion can be given; "
+            "only one of --run, --multirun, --cfg, --info, --explain KEY and --shell-completion "
+            "can be given; "
             "got --multirun and --cfg",
             id="two-commands",
         ),
         pytest.param(
             ["-r", "-m", "-i"],
-            "only one of --run, --multirun, --cfg, --info and --shell-completion can be given; "
+            "only one of --run, --multirun, --cfg, --info, --explain KEY and --shell-completion "
+            "can be given; "
             "got --run, --multirun and --info",
             id="three-commands",
         ),
@@ -197,7 +201,8 @@ def test_parse(argv: list[str], expected: dict[str, Any]) -> None:
         ),
         pytest.param(
             ["-sc", "install=bash", "-m"],
-            "only one of --run, --multirun, --cfg, --info and --shell-completion can be given; "
+            "only one of --run, --multirun, --cfg, --info, --explain KEY and --shell-completion "
+            "can be given; "
             "got --multirun and --shell-completion",
             id="sc-and-m",
         ),
@@ -242,6 +247,7 @@ def test_usage_text_matches_argparse_layout() -> None:
         "              [--config-name CONFIG_NAME] [--config-dir CONFIG_DIR]\n"
         "              [--experimental-rerun EXPERIMENTAL_RERUN]\n"
         "              [--info [{all,config,defaults,defaults-tree,plugins,searchpath}]]\n"
+        "              [--explain [KEY]]\n"
         "              [overrides ...]"
     )
 

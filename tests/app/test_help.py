@@ -74,6 +74,7 @@ FLAGS_HELP = """\
 --config-dir,-cd : Adds an additional config dir to the config search path
 --experimental-rerun : Rerun a job from a previous config pickle
 --info,-i : Print hydria information [all|config|defaults|defaults-tree|plugins|searchpath]
+--explain : With --cfg: show where each value came from. With a KEY: every value it took
 Overrides : Any key=value arguments to override config values (use dots for.nested=overrides)"""
 
 

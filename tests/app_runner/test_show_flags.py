@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -154,7 +155,10 @@ def test_info_prints_its_sections(run_app: Any, argv: list[str], sections: set[s
 def test_info_shows_the_composition(run_app: Any) -> None:
     out = run_app(my_app, "--info", "a=7", "db=postgresql").out
     assert f"| main     | file://{CONF} |" in out
-    assert "\n  config:\n    db: postgresql\n    _self_\n" in out
+    # each node of the defaults tree shows the file it came from
+    tree = re.escape("\n  config:") + r" +" + re.escape(f"# {CONF}/config.yaml\n    db: postgresql")
+    tree += r" +" + re.escape(f"# {CONF}/db/postgresql.yaml\n    _self_\n")
+    assert re.search(tree, out), out
     assert "\n| db/postgresql " in out
     assert "\na: 7\n" in out
     assert "\t\tBasicLauncher\n" in out and "\t\tBasicSweeper" in out
@@ -264,11 +268,14 @@ USAGE = usage_text("my_app.py") + "\nmy_app.py: error: "
             id="bad-info-kind",
         ),
         pytest.param(
-            ["--resolve"], "--resolve can only be used with --cfg or --help", id="resolve-alone"
+            ["--resolve"],
+            "--resolve can only be used with --cfg, --explain KEY or --help",
+            id="resolve-alone",
         ),
         pytest.param(
             ["-m", "--cfg", "job"],
-            "only one of --run, --multirun, --cfg, --info and --shell-completion can be given; "
+            "only one of --run, --multirun, --cfg, --info, --explain KEY and --shell-completion "
+            "can be given; "
             "got --multirun and --cfg",
             id="two-commands",
         ),

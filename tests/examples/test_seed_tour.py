@@ -161,6 +161,35 @@ def test_cfg_job_prints_without_running(tmp_path: Path) -> None:
     assert _output_dirs(tmp_path) == []
 
 
+# The seed document's annotations, exactly (comments aligned two spaces after the longest line).
+SEED_EXPLAINED = """\
+db:
+  host: localhost   # from db/base_mysql
+  port: 3307        # overridden by db/mysql.yaml
+  user: omry        # populated by db/mysql.yaml
+  password: secret  # populated by db/mysql.yaml
+  encoding: utf8    # added by db/mysql.yaml
+"""
+
+
+def test_cfg_job_explain_prints_the_seed_annotations(tmp_path: Path) -> None:
+    done = _run(tmp_path, EXAMPLES / "extending_configs" / "my_app.py", "--cfg", "job", "--explain")
+    assert (done.returncode, done.stdout, done.stderr) == (0, SEED_EXPLAINED, "")
+    assert _output_dirs(tmp_path) == []
+
+
+def test_explain_one_key_prints_its_history(tmp_path: Path) -> None:
+    script = EXAMPLES / "extending_configs" / "my_app.py"
+    done = _run(tmp_path, script, "--explain", "db.port", "db.port=3308")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == (
+        "db.port: 3308\n"
+        "  1. 3306  from db/base_mysql.yaml:2 (package db)\n"
+        "  2. 3307  overridden by db/mysql.yaml:6 (package db)\n"
+        "  3. 3308  overridden by override #1 'db.port=3308'\n"
+    )
+
+
 def test_a_typo_in_an_option(tmp_path: Path) -> None:
     done = _run(tmp_path, EXAMPLES / "extending_configs" / "my_app.py", "db=mysqll")
     conf = EXAMPLES / "extending_configs" / "conf"
@@ -230,6 +259,7 @@ def test_the_tour_shows_every_step(tmp_path: Path) -> None:
     )
     assert "Joblib launcher: 6 jobs on 2 worker processes" in done.stdout
     assert "\n   " + MYSQL.replace("\n", "\n   ").rstrip() + "\n" in done.stdout
+    assert "\n   " + SEED_EXPLAINED.replace("\n", "\n   ").rstrip() + "\n" in done.stdout
     assert done.stdout.count("\n   (exit code ") == 1  # only the typo step fails
     assert "Did you mean 'mysql'?\n" in done.stdout
     assert "   (exit code 1)\n" in done.stdout

@@ -37,6 +37,7 @@ Command = Literal[
     "hydra_help",
     "cfg",
     "info",
+    "explain",
     "shell_completion",
     "multirun",
     "run",
@@ -66,6 +67,8 @@ class RunRequest:
         experimental_rerun: `--experimental-rerun`: a saved config pickle to run again.
         shell_completion: `--shell-completion/-sc` with its subcommand taken from the
             arguments, as given: `install=bash`, `uninstall=fish` or `query=bash`.
+        explain: `--explain`: "" to annotate what --cfg prints with each value's origin;
+            a key (`db.port`) to print every value that key took and where from.
     """
 
     overrides: tuple[str, ...] = ()
@@ -84,6 +87,7 @@ class RunRequest:
     run: bool = False
     experimental_rerun: str | None = None
     shell_completion: str | None = None
+    explain: str | None = None
 
     @property
     def command(self) -> Command:
@@ -102,6 +106,8 @@ class RunRequest:
             return "cfg"
         if self.info is not None:
             return "info"
+        if self.explain:
+            return "explain"
         if self.shell_completion is not None:
             return "shell_completion"
         return "multirun" if self.multirun else "run"
@@ -115,6 +121,8 @@ class Flag:
         long: the long spelling (`--cfg`); unique prefixes of it are accepted too.
         short: the short spelling (`-c`, `-cp`), or None.
         takes: "none" (a switch), "value" (one argument) or "optional" (`--info [kind]`).
+        bare: the value of an "optional" flag given without one.
+        metavar: how the usage line names its value (default: from the flag's name).
         choices: the accepted values, when they are a fixed set.
         expects: what the value is, for error messages.
         help: the one-line help shown in `--hydra-help` (Hydra's wording).
@@ -123,6 +131,8 @@ class Flag:
     long: str
     short: str | None = None
     takes: Literal["none", "value", "optional"] = "none"
+    bare: str = "all"
+    metavar: str = ""
     choices: tuple[str, ...] = ()
     expects: str = ""
     help: str
@@ -211,6 +221,14 @@ FLAGS: tuple[Flag, ...] = (
         choices=INFO_KINDS,
         help=f"Print hydria information [{'|'.join(INFO_KINDS)}]",
     ),
+    Flag(
+        long="--explain",
+        takes="optional",
+        bare="",
+        metavar="KEY",
+        expects="a config key, e.g. db.port",
+        help="With --cfg: show where each value came from. With a KEY: every value it took",
+    ),
 )
 OVERRIDES_HELP = "Any key=value arguments to override config values (use dots for.nested=overrides)"
 
@@ -256,7 +274,7 @@ def parse_args(argv: Sequence[str]) -> RunRequest:
         if value is None and flag.takes == "value":
             following = f"; got the flag {argv[i]!r}" if i < len(argv) else ""
             raise UsageError(f"{spelled} expects a value: {_expected(flag)}{following}")
-        values[flag.dest] = _checked_value(flag, spelled, "all" if value is None else value)
+        values[flag.dest] = _checked_value(flag, spelled, flag.bare if value is None else value)
     if values.pop("shell_completion", False):
         request = replace(RunRequest(overrides=tuple(overrides)), **values)
         # Like Hydra, --version, --experimental-rerun and the helps win: -sc is then ignored.
@@ -280,7 +298,7 @@ def _may_be_value(flag: Flag, token: str) -> bool:
     if token == "--" or _is_flag(token):
         return False
     # `--info db=mysql`: the optional kind is absent and an override follows.
-    return flag.takes == "value" or not ("=" in token or token.startswith("~"))
+    return flag.takes == "value" or not ("=" in token or token.startswith(("~", "+")))
 
 
 def _match_flag(token: str) -> tuple[Flag, str, str | None]:
@@ -359,8 +377,8 @@ def _check_combination(request: RunRequest) -> None:
     """Hydra's checks on flags given together, in Hydra's order (help wins over all)."""
     if request.command in ("version", "experimental_rerun", "help"):
         return
-    if request.resolve and request.cfg is None:
-        raise UsageError("--resolve can only be used with --cfg or --help")
+    if request.resolve and request.cfg is None and not request.explain:
+        raise UsageError("--resolve can only be used with --cfg, --explain KEY or --help")
     if request.hydra_help:
         return
     commands = (
@@ -368,16 +386,23 @@ def _check_combination(request: RunRequest) -> None:
         ("--multirun", request.multirun),
         ("--cfg", request.cfg is not None),
         ("--info", request.info is not None),
+        ("--explain KEY", bool(request.explain)),
         ("--shell-completion", request.shell_completion is not None),
     )
     given = [name for name, is_given in commands if is_given]
     if len(given) > 1:
         raise UsageError(
-            "only one of --run, --multirun, --cfg, --info and --shell-completion can be given; "
+            "only one of --run, --multirun, --cfg, --info, --explain KEY and --shell-completion "
+            "can be given; "
             f"got {', '.join(given[:-1])} and {given[-1]}"
         )
     if request.package is not None and request.cfg is None:
         raise UsageError("--package can only be used with --cfg (it picks the package to show)")
+    if request.explain == "" and request.cfg is None:
+        raise UsageError(
+            "--explain without a key annotates what --cfg prints: add --cfg job (or hydra, "
+            "all), or name the key to explain, e.g. --explain db.port"
+        )
 
 
 def usage_text(prog: str, *, width: int = 80) -> str:
@@ -404,6 +429,7 @@ def usage_text(prog: str, *, width: int = 80) -> str:
 
 def _usage_part(flag: Flag) -> str:
     metavar = "{" + ",".join(flag.choices) + "}" if flag.choices else flag.dest.upper()
+    metavar = flag.metavar or metavar
     if flag.takes == "none":
         return f"[{flag.long}]"
     if flag.takes == "optional":

@@ -214,6 +214,7 @@ def render_info(
     search_path: Sequence[SearchPathEntry] | None = None,
     defaults: DefaultsList | None = None,
     config_yaml: str | None = None,
+    sources: Mapping[str, str] | None = None,
 ) -> str:
     """`--info [kind]`: the sections Hydra prints, with hydria's data.
 
@@ -227,6 +228,8 @@ def render_info(
         search_path: the config search path, in search order.
         defaults: the resolved defaults list of the composition.
         config_yaml: the composed config without `hydra`, as YAML.
+        sources: config path → where it was read from (a file, `structured://...`),
+            shown beside each node of the defaults tree.
 
     Returns:
         The text, to be passed to `print()`.
@@ -246,7 +249,7 @@ def render_info(
         lines += _search_path_section(_needed(search_path, "search_path", kind))
     if kind in ("all", "config", "defaults-tree"):
         lines += ["", *_underlined("Defaults Tree", "*")]
-        lines += _tree_lines(_needed(defaults, "defaults", kind))
+        lines += _tree_lines(_needed(defaults, "defaults", kind), sources or {})
     if kind in ("all", "config", "defaults"):
         lines += _defaults_list_section(_needed(defaults, "defaults", kind))
     if kind in ("all", "config"):
@@ -305,7 +308,7 @@ class _TreeNode:
     config_path: str
     label: str
     package: str | None = None  # known once its `_self_` entry is seen
-    children: list[_TreeNode | str] = field(default_factory=list)
+    children: list[_TreeNode | tuple[str, str | None]] = field(default_factory=list)
 
 
 class _TreeBuilder:
@@ -331,11 +334,11 @@ class _TreeBuilder:
         if d.is_self:
             node = self._open(d.config_path, d.package, for_self=True)
             node.package, node.label = d.package, self._self_label(d)
-            node.children.append("_self_")
+            node.children.append(("_self_", None))
             self.pending_selfs[d.config_path] -= 1
         else:
             parent = self.root if d.parent is None else self._open(d.parent, d.package)
-            parent.children.append(_entry_label(d))
+            parent.children.append((_entry_label(d), d.config_path))
 
     def _open(
         self, path: str, package: str, *, for_self: bool = False, seen: frozenset[str] = frozenset()
@@ -387,19 +390,23 @@ def _entry_label(d: ResultDefault) -> str:
     return f"{d.override_key}: {d.config_path.removeprefix(group + '/')}"
 
 
-def _tree_lines(defaults: DefaultsList) -> list[str]:
+def _tree_lines(defaults: DefaultsList, sources: Mapping[str, str]) -> list[str]:
+    """The tree, each config followed by the file (or structured config) it came from."""
     builder = _TreeBuilder(defaults)
     for d in defaults.defaults:
         builder.add(d)
-    lines: list[str] = []
+    rows: list[tuple[str, str | None]] = []
 
-    def walk(node: _TreeNode | str, indent: str) -> None:
-        if isinstance(node, str):
-            lines.append(indent + node)
+    def walk(node: _TreeNode | tuple[str, str | None], indent: str) -> None:
+        if isinstance(node, tuple):
+            label, path = node
+            rows.append((indent + label, sources.get(path) if path else None))
         else:
-            lines.append(f"{indent}{node.label}:")
+            source = sources.get(node.config_path)
+            rows.append((f"{indent}{node.label}:", source))
             for child in node.children:
                 walk(child, indent + "  ")
 
     walk(builder.root, "")
-    return lines
+    width = max((len(text) for text, source in rows if source), default=0)
+    return [text if not source else f"{text.ljust(width)}  # {source}" for text, source in rows]

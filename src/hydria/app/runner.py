@@ -5,6 +5,7 @@ argv → RunRequest → (compose → run_job) or (compose → print config / hel
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 import warnings
@@ -303,7 +304,8 @@ def _mode_from_config(app: App, request: RunRequest) -> str | None:
 
 
 def _show_cfg(app: App, request: RunRequest) -> None:
-    cfg = _compose(app, request, request.overrides).config
+    composition = _compose(app, request, request.overrides)
+    cfg = composition.config
     token = push_job(cfg.hydra)
     try:
         OmegaConf.set_readonly(cfg.hydra, None)
@@ -321,15 +323,40 @@ def _show_cfg(app: App, request: RunRequest) -> None:
         if selected is None:
             raise UsageError(f"package '{package}' not found in config")
         if not isinstance(selected, Container):
-            print(selected)
-            return
-        if package is not None:
-            print(f"# @package {package}")
-        if request.resolve:
-            _resolve_keeping_missing(selected)
-        sys.stdout.write(OmegaConf.to_yaml(selected))
+            text = f"{selected}\n"
+        else:
+            if package is not None:
+                print(f"# @package {package}")
+            if request.resolve:
+                _resolve_keeping_missing(selected)
+            text = OmegaConf.to_yaml(selected)
+        if request.explain == "":
+            from hydria.app.explain import annotated_config
+
+            text = annotated_config(
+                composition, request.overrides, text, package=package, resolved=request.resolve
+            )
+        sys.stdout.write(text)
     finally:
         pop_job(token)
+
+
+def _explain_key(app: App, request: RunRequest) -> None:
+    from hydria.app.explain import key_history_text
+    from hydria.errors import ExplainError
+
+    assert request.explain
+    composition = _compose(app, request, request.overrides)
+    token = push_job(composition.config.hydra)
+    try:
+        text = key_history_text(
+            composition, request.overrides, request.explain, resolve=request.resolve
+        )
+    except ExplainError as exc:
+        raise UsageError(f"--explain {request.explain}: {exc}") from None
+    finally:
+        pop_job(token)
+    print(text)
 
 
 def _multirun_from_flag(app: App, request: RunRequest) -> list[Any]:
@@ -436,35 +463,17 @@ def _groups(repo: ConfigRepository) -> dict[str, list[str]]:
 def _rerun(app: App, request: RunRequest) -> Any:
     """Run the task again on the config a finished job saved in its `.hydra` folder.
 
-    The path may name the folder or any file in it. The job's own output directory and
-    `hydra` node are reused as they were; overrides on the command line are ignored.
+    The path may name the job's output dir, the folder or any file in it. The job's own
+    output directory and `hydra` node are reused as they were; overrides on the command
+    line are ignored. A warning tells when the config tree composes differently today.
     """
+    # Imported here: only reruns pay for reading runs back and comparing them.
+    from hydria.app.rerun import load_rerun
+
     assert request.experimental_rerun is not None
-    given = Path(request.experimental_rerun)
-    if not given.exists():
-        raise UsageError(
-            f"--experimental-rerun: '{given}' not found; give the .hydra folder of a "
-            "finished job (or a file in it)"
-        )
-    folder = given.parent if given.is_file() else given
-    files = {name: folder / f"{name}.yaml" for name in ("config", "hydra")}
-    for path in files.values():
-        if not path.is_file():
-            raise UsageError(
-                f"--experimental-rerun: '{path}' not found; give the .hydra folder of a "
-                "finished job (or a file in it)"
-            )
-    if request.overrides:
-        warnings.warn(
-            "--experimental-rerun ignores the overrides on the command line: "
-            + " ".join(request.overrides),
-            UserWarning,
-            stacklevel=1,
-        )
-    task_cfg = OmegaConf.load(files["config"])
-    hydra = OmegaConf.load(files["hydra"])
-    assert isinstance(task_cfg, DictConfig) and isinstance(hydra, DictConfig)
-    full = OmegaConf.create({"hydra": hydra.hydra})
+    saved = load_rerun(request.experimental_rerun, request.overrides)
+    task_cfg = saved.config
+    full = OmegaConf.create({"hydra": saved.hydra})
     OmegaConf.set_struct(task_cfg, True)
     token = push_job(full.hydra)
     snapshot = snapshot_logging()
@@ -492,8 +501,8 @@ def _dispatch(app: App, request: RunRequest) -> Any:
         return None
     if request.experimental_rerun is not None:
         return _rerun(app, request)
-    if request.resolve and request.cfg is None and not request.help:
-        raise UsageError("--resolve can only be used with --cfg or --help")
+    if request.resolve and request.cfg is None and not request.help and not request.explain:
+        raise UsageError("--resolve can only be used with --cfg, --explain KEY or --help")
     if request.help or request.hydra_help:
         composition = _compose(app, request, request.overrides)
         cfg = composition.config
@@ -520,6 +529,9 @@ def _dispatch(app: App, request: RunRequest) -> Any:
     if request.cfg is not None:
         _show_cfg(app, request)
         return None
+    if request.explain:
+        _explain_key(app, request)
+        return None
     if request.info is not None:
         composition = _compose(app, request, request.overrides)
         cfg = composition.config
@@ -530,11 +542,30 @@ def _dispatch(app: App, request: RunRequest) -> Any:
                 search_path=composition.repository.search_path,
                 defaults=composition.defaults,
                 config_yaml=OmegaConf.to_yaml(job),
+                sources=_config_sources(composition),
                 **({"plugins": _installed_plugins()} if request.info in ("all", "plugins") else {}),
             )
         )
         return None
     return _run(app, request)
+
+
+def _config_sources(composition: Composition) -> dict[str, str]:
+    """Config path → the file it was read from (`pkg://...` inside a package), or
+    `structured://...` for the ConfigStore: what `--info defaults-tree` shows."""
+    found: dict[str, str] = {}
+    for d in composition.defaults.defaults:
+        raw = composition.repository.load(d.config_path)
+        if raw is None or d.config_path in found:
+            continue
+        if raw.filename is None:
+            found[d.config_path] = f"structured://{d.config_path}"
+        elif raw.source.scheme == "pkg":
+            extension = os.path.splitext(raw.filename)[1]
+            found[d.config_path] = f"{raw.source.url}/{d.config_path}{extension}"
+        else:
+            found[d.config_path] = raw.filename
+    return found
 
 
 def _installed_plugins() -> dict[str, list[str]]:

@@ -1,0 +1,1 @@
+"""What finished runs left behind, read back: their records, recomposed, compared."""
