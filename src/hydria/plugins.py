@@ -30,6 +30,18 @@ BUILTIN: dict[Kind, dict[str, str]] = {
         "hydra_plugins.hydra_joblib_launcher.joblib_launcher.JoblibLauncher": (
             "hydria.launchers.joblib:JoblibLauncher"
         ),
+        "hydria.launchers.submitit.SlurmLauncher": "hydria.launchers.submitit:SlurmLauncher",
+        "hydria.launchers.submitit.LocalLauncher": "hydria.launchers.submitit:LocalLauncher",
+        "hydra_plugins.hydra_submitit_launcher.submitit_launcher.SlurmLauncher": (
+            "hydria.launchers.submitit:SlurmLauncher"
+        ),
+        "hydra_plugins.hydra_submitit_launcher.submitit_launcher.LocalLauncher": (
+            "hydria.launchers.submitit:LocalLauncher"
+        ),
+        "hydria.launchers.ray.RayLauncher": "hydria.launchers.ray:RayLauncher",
+        "hydra_plugins.hydra_ray_launcher.ray_launcher.RayLauncher": (
+            "hydria.launchers.ray:RayLauncher"
+        ),
     },
     "sweeper": {
         "hydria.sweepers.basic.BasicSweeper": "hydria.sweepers.basic:BasicSweeper",

@@ -20,11 +20,12 @@ __all__ = ["main"]
 
 
 def _results(args: argparse.Namespace) -> int:
+    from hydria.sweep.live import with_live_states
     from hydria.sweep.records import load_sweep
     from hydria.sweep.summary import records_csv, records_json, summary_table
 
     try:
-        records = load_sweep(args.sweep_dir)
+        records = with_live_states(load_sweep(args.sweep_dir))
     except (FileNotFoundError, ValueError) as exc:
         print(f"hydria results: {exc}", file=sys.stderr)
         return 1
@@ -34,7 +35,9 @@ def _results(args: argparse.Namespace) -> int:
         sys.stdout.write(records_json(records))
     else:
         done = sum(r.status == "completed" for r in records)
-        print(f"{args.sweep_dir}: {len(records)} jobs, {done} completed, {len(records) - done} not")
+        waiting = sum(r.status.startswith("submitted") for r in records)
+        counts = f"{len(records)} jobs, {done} completed, {len(records) - done - waiting} not"
+        print(f"{args.sweep_dir}: {counts}" + (f", {waiting} submitted" if waiting else ""))
         print(summary_table(records, max_rows=args.max_rows))
     return 0
 

@@ -243,7 +243,7 @@ def test_usage_text_matches_argparse_layout() -> None:
     assert usage_text("app.py") == (
         "usage: app.py [--help] [--hydra-help] [--version] [--cfg {job,hydra,all}]\n"
         "              [--resolve] [--package PACKAGE] [--run] [--multirun] [--resume]\n"
-        "              [--shell-completion] [--config-path CONFIG_PATH]\n"
+        "              [--no-wait] [--shell-completion] [--config-path CONFIG_PATH]\n"
         "              [--config-name CONFIG_NAME] [--config-dir CONFIG_DIR]\n"
         "              [--experimental-rerun EXPERIMENTAL_RERUN]\n"
         "              [--info [{all,config,defaults,defaults-tree,plugins,searchpath}]]\n"

@@ -48,6 +48,7 @@ FLAGS_HELP = """\
 --run,-r : Run a job
 --multirun,-m : Run multiple jobs with the configured launcher and sweeper
 --resume : With --multirun: run only the jobs of hydra.sweep.dir that did not complete
+--no-wait : With --multirun on a cluster launcher: submit the jobs and return at once
 --shell-completion,-sc : Install or Uninstall shell completion:
     Bash - Install:
     eval "$(python app.py -sc install=bash)"

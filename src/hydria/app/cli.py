@@ -63,6 +63,8 @@ class RunRequest:
         multirun: `--multirun/-m`: sweep and launch jobs.
         resume: `--resume`: with --multirun, run only the jobs of the sweep in
             `hydra.sweep.dir` that did not complete.
+        no_wait: `--no-wait`: with --multirun, a launcher that sends jobs to a cluster
+            submits them and returns without waiting (`hydra.launcher.wait=false`).
         run: `--run/-r`: run one job (the default command).
         experimental_rerun: `--experimental-rerun`: a saved config pickle to run again.
         shell_completion: `--shell-completion/-sc` with its subcommand taken from the
@@ -84,6 +86,7 @@ class RunRequest:
     version: bool = False
     multirun: bool = False
     resume: bool = False
+    no_wait: bool = False
     run: bool = False
     experimental_rerun: str | None = None
     shell_completion: str | None = None
@@ -181,6 +184,10 @@ FLAGS: tuple[Flag, ...] = (
     Flag(
         long="--resume",
         help="With --multirun: run only the jobs of hydra.sweep.dir that did not complete",
+    ),
+    Flag(
+        long="--no-wait",
+        help="With --multirun on a cluster launcher: submit the jobs and return at once",
     ),
     Flag(
         long="--shell-completion",

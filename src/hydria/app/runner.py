@@ -200,6 +200,9 @@ def _multirun(app: App, request: RunRequest, overrides: list[str]) -> list[Any]:
         pop_job(token)
         restore_logging(snapshot)
     records = list(outcome.records.values())
+    if outcome.submitted and not outcome.failures and not outcome.interrupted:
+        print(_submitted_text(sweep_dir, outcome.submitted))
+        return []
     if records:
         done = sum(r.status == "completed" for r in records)
         print(f"Sweep {sweep_dir}: {total} jobs, {done} completed, {len(outcome.failed)} not")
@@ -225,6 +228,18 @@ def _multirun(app: App, request: RunRequest, overrides: list[str]) -> list[Any]:
     return [outcome.return_values.get(n) for n in range(total)]
 
 
+def _submitted_text(sweep_dir: Path, submitted: Sequence[Any]) -> str:
+    engines = sorted({str(r.extra.get("engine", "the launcher")) for r in submitted})
+    ids = [str(r.extra["job_id"]) for r in submitted if "job_id" in r.extra]
+    shown = ", ".join(ids[:8]) + (f", ... ({len(ids)} in all)" if len(ids) > 8 else "")
+    return (
+        f"Submitted {len(submitted)} jobs to {', '.join(engines)}"
+        + (f" (job ids {shown})" if ids else "")
+        + f"; not waiting for them.\nSweep dir: {sweep_dir}\n"
+        f"Their state and results as they end: python -m hydria results {sweep_dir}"
+    )
+
+
 def _completed_jobs(results: Any, batches: Sequence[Sequence[list[str]]]) -> dict[int, Any]:
     """The jobs an earlier run of this sweep completed, checked against this sweep's jobs.
 
@@ -247,7 +262,22 @@ def _completed_jobs(results: Any, batches: Sequence[Sequence[list[str]]]) -> dic
             )
         if record.status == "completed":
             completed[num] = record
+        elif record.status == "submitted":
+            _refuse_in_flight(num, record)
     return completed
+
+
+def _refuse_in_flight(num: int, record: Any) -> None:
+    """A job still queued or running on its engine would run twice if resumed."""
+    from hydria.sweep.live import IN_FLIGHT, live_state
+
+    state = live_state(record)
+    if state is not None and state.split(" ")[0] in IN_FLIGHT:
+        where = f"{record.extra.get('engine', 'its engine')} job {record.extra.get('job_id', '?')}"
+        raise UsageError(
+            f"--resume: job #{num} is still {state} ({where}); wait for it to end, or cancel "
+            "it, before resuming"
+        )
 
 
 def _set_aside(results: Any) -> None:
@@ -396,6 +426,10 @@ def _run(app: App, request: RunRequest) -> Any:
     request = _take_resume_switch(request)
     if request.resume and not request.multirun and "hydra.mode=MULTIRUN" not in request.overrides:
         raise UsageError("--resume resumes a sweep: give it with --multirun (-m)")
+    if request.no_wait:
+        if not request.multirun and "hydra.mode=MULTIRUN" not in request.overrides:
+            raise UsageError("--no-wait submits a sweep's jobs: give it with --multirun (-m)")
+        request = replace(request, overrides=(*request.overrides, "++hydra.launcher.wait=false"))
     if request.multirun:
         return _multirun_from_flag(app, request)
     overrides = list(request.overrides)

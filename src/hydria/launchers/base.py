@@ -8,8 +8,8 @@ launcher keeps the same promises (results as jobs end, failures isolated, resume
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Protocol
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
 
 from hydria.runtime import JobReturn, JobSpec
 
@@ -34,6 +34,16 @@ class JobEvents(Protocol):
 
     def finished(self, index: int, result: JobReturn) -> None:
         """The job ended: completed, failed, or lost with its worker (`WorkerDied`)."""
+
+    def submitted(self, index: int, info: Mapping[str, Any]) -> None:
+        """The job was handed to an engine that runs it after `launch` returns (a cluster
+        sweep that does not wait). `info` says where, as JSON-able values: `engine`,
+        `job_id`, and `status_from`, a `module:function` that, given the info, returns
+        the job's live state from the engine (see `hydria.sweep.live`)."""
+
+    def recorder(self, index: int) -> Callable[[JobReturn], None]:
+        """A picklable callable recording the job's end from wherever it runs, for a job
+        that ends after the sweep process is gone (see `submitted`)."""
 
 
 class Launcher(Protocol):

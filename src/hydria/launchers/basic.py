@@ -10,6 +10,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from hydria.errors import PluginError
 from hydria.launchers.base import JobEvents, job_line
 from hydria.runtime import JobSpec, run_job
 
@@ -22,6 +23,11 @@ class BasicLauncher:
     """Runs each job in turn in this process; accepts no options."""
 
     def __init__(self, **options: Any) -> None:
+        if options.get("wait") is False:
+            raise PluginError(
+                "the basic launcher runs jobs in this process and always waits for them; "
+                "--no-wait (hydra.launcher.wait=false) is for cluster launchers (submitit_slurm)"
+            )
         if options:
             raise TypeError(f"the basic launcher takes no options; got {sorted(options)}")
 

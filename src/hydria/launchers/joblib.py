@@ -20,12 +20,10 @@ from __future__ import annotations
 
 import logging
 import os
-import pickle
 import re
 import shutil
 import subprocess
 import time
-import types
 from collections import deque
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, wait
@@ -34,7 +32,8 @@ from typing import Any
 
 from hydria.errors import PluginError
 from hydria.launchers.base import JobEvents, WorkerDied, job_line
-from hydria.runtime import JobReturn, JobSpec, JobStatus, run_job
+from hydria.launchers.remote import SourcedTask, run_in_worker
+from hydria.runtime import JobReturn, JobSpec, JobStatus
 
 __all__ = ["JoblibLauncher", "visible_devices"]
 
@@ -64,87 +63,9 @@ def visible_devices() -> list[str]:
     return [line.strip() for line in out.splitlines() if line.strip()]
 
 
-def _sendable(result: JobReturn) -> JobReturn:
-    """`result` as it can cross back to the parent: an error or return value that does
-    not pickle is replaced by a stand-in that says what it was."""
-    try:
-        pickle.dumps(result)
-        return result
-    except Exception:  # noqa: BLE001 - any pickling failure: fall back field by field
-        pass
-    error = result.error
-    try:
-        pickle.dumps(error)
-    except Exception:  # noqa: BLE001
-        error = RuntimeError(f"{type(error).__name__}: {error}")
-    value = result.return_value
-    try:
-        pickle.dumps(value)
-    except Exception:  # noqa: BLE001
-        value = f"<not picklable: {value!r}>"
-    return replace(result, error=error, return_value=value, config=None, hydra_config=None)
-
-
-def _functions_of(task: Any) -> list[types.FunctionType]:
-    """The task and the functions it closes over (a wrapper's wrapped task)."""
-    found = [task] if isinstance(task, types.FunctionType) else []
-    for cell in getattr(task, "__closure__", None) or ():
-        try:
-            content = cell.cell_contents
-        except ValueError:  # an empty cell
-            continue
-        if isinstance(content, types.FunctionType):
-            found.append(content)
-    return found
-
-
-def _with_filename(code: types.CodeType, filename: str) -> types.CodeType:
-    consts = tuple(
-        _with_filename(c, filename) if isinstance(c, types.CodeType) else c for c in code.co_consts
-    )
-    return code.replace(co_filename=filename, co_consts=consts)
-
-
-class _SourcedTask:
-    """The task, with the file its code came from. cloudpickle sends a `__main__`
-    function's code as `<dynamic-code>`; put back in the worker, the file name gives
-    a failing job's traceback its file, line numbers and source lines."""
-
-    def __init__(self, task: Any) -> None:
-        self.task = task
-        self.filename = next(
-            (
-                f.__code__.co_filename
-                for f in _functions_of(task)
-                if f.__module__ == "__main__" and not f.__code__.co_filename.startswith("<")
-            ),
-            None,
-        )
-
-    def _restore(self) -> None:
-        if self.filename is None:
-            return
-        for func in _functions_of(self.task):
-            for value in [func, *func.__globals__.values()]:
-                if isinstance(value, types.FunctionType) and (
-                    value.__code__.co_filename == "<dynamic-code>"
-                ):
-                    value.__code__ = _with_filename(value.__code__, self.filename)
-        self.filename = None
-
-    def __call__(self, cfg: Any) -> Any:
-        self._restore()
-        return self.task(cfg)
-
-
 def _warm_up() -> None:
     """Import in a worker what every job needs, before the first job arrives."""
     import hydria.runtime.job  # noqa: F401
-
-
-def run_in_worker(spec: JobSpec) -> JobReturn:
-    """What a worker process runs for one job."""
-    return _sendable(run_job(spec))
 
 
 class _Slots:
@@ -187,7 +108,13 @@ class JoblibLauncher:
         max_nbytes: str | int | None = None,
         mmap_mode: str | None = "r",
         gpus_per_job: int | None = None,
+        wait: bool = True,
     ) -> None:
+        if not wait:
+            raise PluginError(
+                "the joblib launcher runs jobs on this machine and always waits for them; "
+                "--no-wait (hydra.launcher.wait=false) is for cluster launchers (submitit_slurm)"
+            )
         if backend not in _PROCESS_BACKENDS:
             raise PluginError(
                 f"hydra.launcher.backend={backend!r}: jobs change their working directory, "
@@ -294,7 +221,7 @@ class JoblibLauncher:
 
     @staticmethod
     def _prepared(spec: JobSpec, env: Mapping[str, str]) -> JobSpec:
-        task = spec.task if isinstance(spec.task, _SourcedTask) else _SourcedTask(spec.task)
+        task = spec.task if isinstance(spec.task, SourcedTask) else SourcedTask(spec.task)
         return replace(spec, task=task, environment={**spec.environment, **env})
 
     def _overdue(

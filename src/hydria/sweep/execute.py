@@ -24,12 +24,13 @@ from hydria.sweep.records import (
     COMPLETED,
     FAILED,
     INTERRUPTED,
+    SUBMITTED,
     JobRecord,
     ResultsFile,
     jsonable,
 )
 
-__all__ = ["SweepOutcome", "execute_sweep"]
+__all__ = ["RecordOnEnd", "SweepOutcome", "execute_sweep", "job_record"]
 
 
 @dataclass(slots=True)
@@ -44,12 +45,18 @@ class SweepOutcome:
 
     @property
     def failed(self) -> list[JobRecord]:
-        return [r for _, r in sorted(self.records.items()) if r.status != COMPLETED]
+        return [r for _, r in sorted(self.records.items()) if r.status in (FAILED, INTERRUPTED)]
+
+    @property
+    def submitted(self) -> list[JobRecord]:
+        """Jobs an engine runs after the sweep returned (a sweep that does not wait)."""
+        return [r for _, r in sorted(self.records.items()) if r.status == SUBMITTED]
 
 
-def _record(
+def job_record(
     num: int, overrides: Sequence[str], result: JobReturn, extra: Mapping[str, Any]
 ) -> JobRecord:
+    """The record of a job that ended."""
     status = COMPLETED if result.status is JobStatus.COMPLETED else FAILED
     value, value_repr = jsonable(result.return_value) if status == COMPLETED else (None, None)
     error = None
@@ -102,6 +109,20 @@ class _ComposedJobs(Sequence[JobSpec]):
         return replace(self._specs[index], config=config, owned=True)
 
 
+@dataclass(frozen=True, slots=True)
+class RecordOnEnd:
+    """Records one job's end in the sweep's `results.jsonl`, from wherever the job ran
+    (a cluster node writing to the shared sweep directory); picklable."""
+
+    sweep_dir: str
+    num: int
+    overrides: tuple[str, ...]
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __call__(self, result: JobReturn) -> None:
+        ResultsFile(self.sweep_dir).append(job_record(self.num, self.overrides, result, self.extra))
+
+
 class _BatchEvents:
     """Turns a launcher's reports on one batch into records and progress."""
 
@@ -138,7 +159,7 @@ class _BatchEvents:
             if environment.get("CUDA_VISIBLE_DEVICES") is not None
             else {}
         )
-        record = _record(num, overrides, result, extra)
+        record = job_record(num, overrides, result, extra)
         self.results.append(record)
         self.outcome.records[num] = record
         if record.status == COMPLETED:
@@ -146,6 +167,20 @@ class _BatchEvents:
         else:
             self.outcome.failures[num] = result
         self.progress.finished(record)
+
+    def submitted(self, index: int, info: Mapping[str, Any]) -> None:
+        num, overrides = self.entries[index]
+        started, _ = self.running.pop(index, (time.time(), {}))
+        record = JobRecord(
+            num=num, overrides=tuple(overrides), status=SUBMITTED, started=started, extra=info
+        )
+        self.results.append(record)
+        self.outcome.records[num] = record
+        self.progress.finished(record)
+
+    def recorder(self, index: int) -> Callable[[JobReturn], None]:
+        num, overrides = self.entries[index]
+        return RecordOnEnd(str(self.results.path.parent), num, tuple(overrides))
 
     def interrupt(self) -> None:
         """Record the jobs in flight as interrupted."""

@@ -22,6 +22,7 @@ __all__ = [
     "FAILED",
     "INTERRUPTED",
     "RESULTS_FILE",
+    "SUBMITTED",
     "JobRecord",
     "ResultsFile",
     "jsonable",
@@ -30,6 +31,8 @@ __all__ = [
 
 RESULTS_FILE = "results.jsonl"
 COMPLETED, FAILED, INTERRUPTED = "completed", "failed", "interrupted"
+# handed to a cluster that runs it after the sweep process returned; its end is a later line
+SUBMITTED = "submitted"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,7 +42,8 @@ class JobRecord:
     Attributes:
         num: `hydra.job.num`.
         overrides: the job's own overrides (its part of the sweep).
-        status: `completed`, `failed` or `interrupted`.
+        status: `completed`, `failed`, `interrupted`, or `submitted` (sent to an engine
+            that runs it later; `extra` says where).
         return_value: what the task returned, when JSON can hold it (numbers, strings,
             booleans, None, and lists and dicts of them); else None.
         return_repr: `repr()` of a return value JSON cannot hold, else None.
@@ -48,6 +52,7 @@ class JobRecord:
         error: `ExceptionType: message` of a failure, else None.
         traceback: the failure's traceback (the task's frames), else None.
         started: when the job started (Unix time).
+        extra: what else is known: the GPUs it had, the engine and job id it ran under.
     """
 
     num: int
