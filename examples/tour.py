@@ -36,6 +36,11 @@ STEPS = [
     ),
     ("A typo in an option (exit code 1)", "extending_configs", ["db=mysqll"]),
     (
+        "Experiment tracking: each job a wandb run (offline) and an MLflow run (SQLite)",
+        "tracking",
+        ["--multirun", "lr=0.05,0.2", "hydra.sweep.dir=tracked"],
+    ),
+    (
         "A parallel sweep: 6 jobs on 2 worker processes, results collected",
         "parallel_sweep",
         [

@@ -166,6 +166,36 @@ def test_loggers_section_does_not_leak_into_the_next_run(run_task: RunTask) -> N
     assert logging.getLogger("hydria_test_chatty").level == logging.NOTSET
 
 
+def test_a_library_logger_set_up_during_the_task_keeps_its_setup(run_task: RunTask) -> None:
+    # what a library does when the task imports it: its own handler, no propagation
+    stream = io.StringIO()
+
+    def task(cfg: DictConfig) -> None:
+        library = logging.getLogger("hydria_t_library")
+        library.addHandler(logging.StreamHandler(stream))
+        library.propagate = False
+        library.setLevel(logging.INFO)
+
+    assert run_task(task, []).error is None
+    library = logging.getLogger("hydria_t_library")
+    try:
+        # a second job in this process: the library is not imported again, its logger
+        # must still be its own (reset, it would print through the job's root handlers)
+        assert (library.propagate, library.level, len(library.handlers)) == (
+            False,
+            logging.INFO,
+            1,
+        )
+        ret = run_task(lambda cfg: library.info("from the library"), [])
+        assert ret.error is None
+        assert stream.getvalue() == "from the library\n"
+        assert "from the library" not in Path(ret.output_dir, "my_app.log").read_text()
+    finally:
+        library.handlers.clear()
+        library.propagate = True
+        library.setLevel(logging.NOTSET)
+
+
 def test_configure_logging_without_config_adds_hydras_fallback() -> None:
     state = snapshot_logging()
     try:

@@ -170,9 +170,10 @@ def _multirun(app: App, request: RunRequest, overrides: list[str]) -> list[Any]:
         )
 
     snapshot = snapshot_logging()
+    configured: frozenset[str] | None = None
     token = push_job(cfg.hydra)
     try:
-        configure_logging(cfg.hydra.hydra_logging, cfg.hydra.verbose)
+        configured = configure_logging(cfg.hydra.hydra_logging, cfg.hydra.verbose)
         sweep_dir = Path(str(cfg.hydra.sweep.dir))
         results = ResultsFile(sweep_dir)
         completed = _completed_jobs(results, batches) if resume else {}
@@ -198,7 +199,7 @@ def _multirun(app: App, request: RunRequest, overrides: list[str]) -> list[Any]:
         callbacks.notify("on_multirun_end", reverse=True, config=cfg, config_name=config_name)
     finally:
         pop_job(token)
-        restore_logging(snapshot)
+        restore_logging(snapshot, configured)
     records = list(outcome.records.values())
     if outcome.submitted and not outcome.failures and not outcome.interrupted:
         print(_submitted_text(sweep_dir, outcome.submitted))
@@ -450,8 +451,9 @@ def _run(app: App, request: RunRequest) -> Any:
         cfg.hydra.mode = RunMode.RUN
         cfg.hydra.overrides.hydra.append("hydra.mode=RUN")
     snapshot = snapshot_logging()
+    configured: frozenset[str] | None = None
     try:
-        configure_logging(cfg.hydra.hydra_logging, cfg.hydra.verbose)
+        configured = configure_logging(cfg.hydra.hydra_logging, cfg.hydra.verbose)
         task = OmegaConf.to_container(cfg.hydra.overrides.task)
         assert isinstance(task, list)
         config_name = app.config_name_for(request)
@@ -472,7 +474,7 @@ def _run(app: App, request: RunRequest) -> Any:
             "on_run_end", reverse=True, config=cfg, config_name=config_name, job_return=result
         )
     finally:
-        restore_logging(snapshot)
+        restore_logging(snapshot, configured)
     if result.status is JobStatus.FAILED:
         assert result.error is not None
         raise AppExit(report_task_error(result.error, overrides=list(task)))

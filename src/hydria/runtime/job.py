@@ -135,8 +135,13 @@ def run_job(spec: JobSpec) -> JobReturn:
             undo.callback(os.chdir, os.getcwd())
             os.chdir(output_dir)
         if spec.configure_logging:
-            undo.callback(restore_logging, snapshot_logging())
-            configure_logging(config.hydra.job_logging, config.hydra.verbose)
+            before = snapshot_logging()
+            try:
+                configured = configure_logging(config.hydra.job_logging, config.hydra.verbose)
+            except BaseException:
+                restore_logging(before)
+                raise
+            undo.callback(restore_logging, before, configured)
         save_job_configs(config, task_config, spec.task_overrides)
         undo.enter_context(_environment({**config.hydra.job.env_set, **spec.environment}))
         done = JobReturn(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import sys
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
@@ -122,13 +122,15 @@ def snapshot_logging() -> LoggingState:
         )
 
 
-def restore_logging(state: LoggingState) -> None:
+def restore_logging(state: LoggingState, configured: Collection[str] | None = None) -> None:
     """Put logging back as `state` recorded it, and close the handlers made since.
 
     Loggers that existed get back their level, handlers, filters, `propagate` and
     `disabled`. Loggers first created since the snapshot are returned to the state of
-    a fresh logger, so one run's `loggers:` section or `hydra.verbose` does not leak
-    into the next; a library that set up its own logger during the task is reset too.
+    a fresh logger when hydria configured them (`configured`: what `configure_logging`
+    returned; None for every new logger), so one run's `loggers:` section or
+    `hydra.verbose` does not leak into the next. A library that set up its own logger
+    when the task imported it keeps that setup, as if it had been imported before.
     Every handler created since the snapshot that no logger uses any more is flushed
     and closed, so log files are complete and no file stays open.
     """
@@ -137,7 +139,11 @@ def restore_logging(state: LoggingState) -> None:
         # at once, its file left unclosed.
         live = _live_handlers()
         for name, logger in _loggers().items():
-            _apply(logger, state.loggers.get(name, _FRESH))
+            before = state.loggers.get(name)
+            if before is not None:
+                _apply(logger, before)
+            elif configured is None or name in configured:
+                _apply(logger, _FRESH)
         root = logging.getLogger()
         _apply(root, state.root)
         logging.Logger.manager.disable = state.disable
@@ -181,11 +187,12 @@ def _dict_config(conf: dict[str, Any]) -> None:
             refs[:0] = existing
 
 
-def _apply_verbose(verbose: Any) -> None:
+def _apply_verbose(verbose: Any) -> frozenset[str]:
+    """Set the loggers `hydra.verbose` names to DEBUG; their names."""
     if isinstance(verbose, bool):
         if verbose:
             logging.getLogger().setLevel(logging.DEBUG)
-        return
+        return frozenset()
     if isinstance(verbose, str):
         names: Sequence[Any] = [verbose]
     elif isinstance(verbose, (ListConfig, list, tuple)):
@@ -197,6 +204,7 @@ def _apply_verbose(verbose: Any) -> None:
         )
     for name in names:
         logging.getLogger(str(name)).setLevel(logging.DEBUG)
+    return frozenset(str(name) for name in names)
 
 
 def _add_fallback_console() -> None:
@@ -209,7 +217,7 @@ def _add_fallback_console() -> None:
 
 def configure_logging(
     log_config: DictConfig | Mapping[str, Any] | None, verbose: Any = False
-) -> None:
+) -> frozenset[str]:
     """Apply a logging node the way Hydra 1.3's `configure_log` does.
 
     Pair it with `snapshot_logging` / `restore_logging`: existing handlers that the
@@ -222,10 +230,15 @@ def configure_logging(
         verbose: `hydra.verbose`: true sets the root logger to DEBUG; a logger name,
             or a list of them, sets those loggers to DEBUG. Applied in every case.
 
+    Returns:
+        The names of the loggers it configured (the node's `loggers:` and `verbose`),
+        for `restore_logging`.
+
     Raises:
         ValueError: `logging.config.dictConfig` rejected the node.
         hydria.errors.ConfigContentError: `verbose` has an unusable type.
     """
+    named: frozenset[str] = frozenset()
     if log_config is None:
         _add_fallback_console()
     else:
@@ -236,4 +249,5 @@ def configure_logging(
         # Hydra tests `conf["root"] is not None`; a node without `root` is applied here.
         if not ("root" in conf and conf["root"] is None):
             _dict_config(conf)
-    _apply_verbose(verbose)
+            named = frozenset(str(name) for name in conf.get("loggers") or {})
+    return named | _apply_verbose(verbose)
