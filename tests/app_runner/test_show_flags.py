@@ -222,7 +222,8 @@ def test_hydra_help(run_app: Any) -> None:
     )
     assert "\n--cfg,-c : Show config instead of running [job|hydra|all]\n" in done.out
     assert "\nhydra/job_logging: default, disabled, none, stdout\n" in done.out
-    assert "\nhydra/launcher: basic, joblib\n" in done.out
+    assert "\nhydra/launcher: basic, joblib, ray, submitit_local, submitit_slurm\n" in done.out
+    assert "\nhydra/callbacks: mlflow, tracking, wandb\n" in done.out
     assert "\ndb: " not in done.out  # the app's groups are in --help
     assert done.out.endswith("\nUse '--cfg hydra' to Show the Hydra config.\n\n")
 

@@ -233,7 +233,13 @@ HEADERS: dict[str, str | None] = {
     "hydra/env/default.yaml": None,
     "hydra/launcher/basic.yaml": None,
     "hydra/launcher/joblib.yaml": None,
+    "hydra/launcher/ray.yaml": None,
+    "hydra/launcher/submitit_local.yaml": None,
+    "hydra/launcher/submitit_slurm.yaml": None,
     "hydra/sweeper/basic.yaml": None,
+    "hydra/callbacks/wandb.yaml": None,
+    "hydra/callbacks/mlflow.yaml": None,
+    "hydra/callbacks/tracking.yaml": None,
 }
 
 

@@ -351,7 +351,7 @@ def test_unknown_builtin_option() -> None:
     assert str(info.value) == (
         "In the override 'hydra/launcher=nope': Could not load 'hydra/launcher/nope': no option "
         "'nope' in config group 'hydra/launcher'.\n"
-        "  Available options: basic, joblib.\n"
+        "  Available options: basic, joblib, ray, submitit_local, submitit_slurm.\n"
         "  Searched:\n"
         "    provider=hydra, path=pkg://hydria.builtin.conf\n"
         f"    provider=main, path=file://{DATA}\n"

@@ -473,7 +473,13 @@ def test_group_options_are_the_sorted_union_across_sources() -> None:
     assert repo.group_options("server") == ["apache", "nginx"]
     assert repo.group_options("broken") == ["alist", "duplicate", "scalar", "syntax"]
     assert repo.group_options("nope") == []
-    assert repo.group_options("hydra/launcher") == ["basic", "joblib"]
+    assert repo.group_options("hydra/launcher") == [
+        "basic",
+        "joblib",
+        "ray",
+        "submitit_local",
+        "submitit_slurm",
+    ]
 
 
 def test_repository_lookup_order() -> None:
