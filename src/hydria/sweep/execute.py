@@ -180,7 +180,8 @@ class _BatchEvents:
 
     def recorder(self, index: int) -> Callable[[JobReturn], None]:
         num, overrides = self.entries[index]
-        return RecordOnEnd(str(self.results.path.parent), num, tuple(overrides))
+        # absolute: the job may run in another directory (a cluster node's)
+        return RecordOnEnd(str(self.results.path.parent.resolve()), num, tuple(overrides))
 
     def interrupt(self) -> None:
         """Record the jobs in flight as interrupted."""
