@@ -9,22 +9,19 @@ a child process started by `rerun`).
 
 from __future__ import annotations
 
-import logging
 import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from omegaconf import OmegaConf
+from tests.in_process import PROG, RunApp, app_runner
 
 import hydria
 from hydria.runtime import context as job_context
-
-PROG = "my_app.py"
 
 CONFIG_YAML = """\
 defaults:
@@ -67,17 +64,6 @@ if __name__ == "__main__":
 """
 
 
-@dataclass(frozen=True, slots=True)
-class AppRun:
-    """What one run of an app showed: exit code (0 when it returned), output, return value."""
-
-    code: int
-    out: str
-    err: str
-    value: Any
-
-
-RunApp = Callable[..., AppRun]
 Cli = Callable[..., "subprocess.CompletedProcess[str]"]
 
 
@@ -123,31 +109,10 @@ def script(tmp_path: Path, conf: Path) -> Path:
     return path
 
 
-def _root_state() -> tuple[list[logging.Handler], int]:
-    root = logging.getLogger()
-    return list(root.handlers), root.level
-
-
 @pytest.fixture
 def run_app(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> RunApp:
     """`run_app(app, *argv)`: run a `@hydria.main` app with that command line."""
-
-    def run(app: Callable[[], Any], *argv: str) -> AppRun:
-        monkeypatch.setattr(sys, "argv", [PROG, *argv])
-        capsys.readouterr()
-        before = (_root_state(), os.getcwd(), dict(os.environ))
-        code, value = 0, None
-        try:
-            value = app()
-        except SystemExit as exc:
-            assert isinstance(exc.code, int), exc.code
-            code = exc.code
-        out, err = capsys.readouterr()
-        assert (_root_state(), os.getcwd(), dict(os.environ)) == before
-        assert not hydria.HydraConfig.initialized()
-        return AppRun(code=code, out=out, err=err, value=value)
-
-    return run
+    return app_runner(monkeypatch, capsys)
 
 
 def _process_env(tmp_path: Path) -> dict[str, str]:

@@ -8,18 +8,32 @@ launcher keeps the same promises (results as jobs end, failures isolated, resume
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
-from hydria.runtime import JobReturn, JobSpec
+from hydria.runtime import JobReturn, JobSpec, JobStatus
 
-__all__ = ["JobEvents", "Launcher", "WorkerDied", "job_line", "prepare"]
+__all__ = ["JobEvents", "Launcher", "WorkerDied", "failed_job", "job_line", "prepare"]
 
 
 def job_line(spec: JobSpec) -> tuple[object, str]:
     """A job's number and its overrides as Hydra's launch lines show them (`#0 : a=1`)."""
     shown = " ".join(o for o in spec.task_overrides if not o.startswith("hydra."))
     return spec.config.hydra.job.get("num"), shown
+
+
+def failed_job(exc: BaseException, *, started: float = 0.0, text: str | None = None) -> JobReturn:
+    """The result of a job that ended without the task's own result (its worker died, it
+    timed out, the engine lost it): `exc` is the reason, `text` what stands for a
+    traceback (default: `Type: message`)."""
+    return JobReturn(
+        status=JobStatus.FAILED,
+        error=exc,
+        error_traceback=f"{type(exc).__name__}: {exc}\n" if text is None else text,
+        started=started,
+        duration=time.time() - started if started else 0.0,
+    )
 
 
 class WorkerDied(RuntimeError):

@@ -31,9 +31,9 @@ from dataclasses import replace
 from typing import Any
 
 from hydria.errors import PluginError
-from hydria.launchers.base import JobEvents, WorkerDied, job_line
+from hydria.launchers.base import JobEvents, WorkerDied, failed_job, job_line
 from hydria.launchers.remote import SourcedTask, run_in_worker
-from hydria.runtime import JobReturn, JobSpec, JobStatus
+from hydria.runtime import JobReturn, JobSpec
 
 __all__ = ["JoblibLauncher", "visible_devices"]
 
@@ -209,7 +209,7 @@ class JoblibLauncher:
                     except _broken_pool_errors() as exc:
                         lost.append((index, devices, started, exc))
                     except Exception as exc:  # noqa: BLE001 - e.g. a result that did not unpickle
-                        events.finished(index, _failed(exc, started))
+                        events.finished(index, failed_job(exc, started=started))
                 overdue = self._overdue(running)
                 if lost or overdue or broken:
                     executor = self._recover(
@@ -252,7 +252,10 @@ class JoblibLauncher:
             slots.give_back(devices)
             events.finished(
                 index,
-                _failed(TimeoutError(f"the job ran longer than timeout={self.timeout}s"), started),
+                failed_job(
+                    TimeoutError(f"the job ran longer than timeout={self.timeout}s"),
+                    started=started,
+                ),
             )
         executor.shutdown(wait=True, kill_workers=True)  # wait=False leaves them running
         suspects = list(lost)
@@ -268,7 +271,7 @@ class JoblibLauncher:
             running.clear()
         if len(suspects) == 1:
             index, _, started, exc = suspects[0]
-            events.finished(index, _failed(WorkerDied(_death_reason(exc)), started))
+            events.finished(index, failed_job(WorkerDied(_death_reason(exc)), started=started))
         elif suspects:
             self._isolate(suspects, jobs, events, slots)
         return get_reusable_executor(max_workers=slots.size)
@@ -293,11 +296,12 @@ class JoblibLauncher:
             try:
                 result = executor.submit(run_in_worker, spec).result(timeout=self.timeout)
             except _broken_pool_errors() as exc:
-                result = _failed(WorkerDied(_death_reason(exc)), started)
+                result = failed_job(WorkerDied(_death_reason(exc)), started=started)
             except TimeoutError:
                 executor.shutdown(wait=True, kill_workers=True)  # wait=False leaves them running
-                result = _failed(
-                    TimeoutError(f"the job ran longer than timeout={self.timeout}s"), started
+                result = failed_job(
+                    TimeoutError(f"the job ran longer than timeout={self.timeout}s"),
+                    started=started,
                 )
             finally:
                 slots.give_back(devices)
@@ -329,14 +333,3 @@ def _death_reason(exc: BaseException) -> str:
         else:
             codes.append(code)
     return "the worker process running the job died: " + ", ".join(codes)
-
-
-def _failed(exc: BaseException, started: float) -> JobReturn:
-    text = f"{type(exc).__name__}: {exc}\n"
-    return JobReturn(
-        status=JobStatus.FAILED,
-        error=exc,
-        error_traceback=text,
-        started=started,
-        duration=time.time() - started,
-    )

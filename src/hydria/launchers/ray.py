@@ -42,9 +42,9 @@ from dataclasses import replace
 from typing import Any
 
 from hydria.errors import PluginError
-from hydria.launchers.base import JobEvents, WorkerDied, job_line
+from hydria.launchers.base import JobEvents, WorkerDied, failed_job, job_line
 from hydria.launchers.remote import SourcedTask, check_sendable, run_in_worker
-from hydria.runtime import JobReturn, JobSpec, JobStatus
+from hydria.runtime import JobReturn, JobSpec
 
 __all__ = ["RayLauncher"]
 
@@ -197,14 +197,14 @@ class RayLauncher:
             # not the task's own failure (run_job catches those): the job did not load on
             # the worker (a module it cannot import) or failed before its task ran
             cause = exc.cause if isinstance(exc.cause, BaseException) else exc
-            return _failed(cause, started, f"{_clean(exc)}\n")
+            return failed_job(cause, started=started, text=f"{_clean(exc)}\n")
         except (errors.WorkerCrashedError, errors.OutOfMemoryError, errors.NodeDiedError) as exc:
             reason = f"{_clean(exc)}{self._retry_note()}"
             died = WorkerDied(f"the Ray worker running {name} died: {reason}")
-            return _failed(died, started, f"WorkerDied: {died}\n")
+            return failed_job(died, started=started, text=f"WorkerDied: {died}\n")
         except Exception as exc:  # noqa: BLE001 - any other Ray error fails this job only
             text = f"Ray could not run {name}: {type(exc).__name__}: {_clean(exc)}\n"
-            return _failed(exc, started, text)
+            return failed_job(exc, started=started, text=text)
 
     def _retry_note(self) -> str:
         retries = self.remote.get("max_retries")
@@ -337,13 +337,3 @@ def _is_head(ray: Any) -> bool:
 def _clean(exc: BaseException) -> str:
     """Ray's message without the terminal colours it puts in remote tracebacks."""
     return _ANSI.sub("", str(exc)).strip()
-
-
-def _failed(exc: BaseException, started: float, text: str) -> JobReturn:
-    return JobReturn(
-        status=JobStatus.FAILED,
-        error=exc,
-        error_traceback=text,
-        started=started,
-        duration=time.time() - started,
-    )

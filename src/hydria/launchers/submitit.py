@@ -36,10 +36,10 @@ from typing import Any, ClassVar, NoReturn
 from omegaconf import open_dict, read_write
 
 from hydria.errors import PluginError
-from hydria.launchers.base import JobEvents, WorkerDied, job_line
+from hydria.launchers.base import JobEvents, WorkerDied, failed_job, job_line
 from hydria.launchers.engine_states import LOCAL_ENGINE, ask, slurm_states
 from hydria.launchers.remote import SourcedTask, check_sendable, run_in_worker
-from hydria.runtime import JobReturn, JobSpec, JobStatus
+from hydria.runtime import JobReturn, JobSpec
 
 try:
     import submitit
@@ -99,7 +99,7 @@ class _ClusterJob(Checkpointable):
             result = run_in_worker(spec)
         except Exception as exc:  # outside the task (no output dir, ...): failed all the same
             if record is not None:
-                record(_failed(exc, traceback.format_exc()))
+                record(failed_job(exc, text=traceback.format_exc()))
             raise
         if record is not None:
             record(result)
@@ -336,15 +336,15 @@ class _SubmititLauncher:
         except UncompletedJobError as exc:  # hydria's wrapper failed around the task
             lines = [line for line in str(exc).splitlines() if line.strip(" -")]
             message = f"{self._name(job)} ended without a result: {lines[-1] if lines else exc}"
-            return _failed(WorkerDied(message), f"{message}\n{exc}\n")
+            return failed_job(WorkerDied(message), text=f"{message}\n{exc}\n")
         except Exception as exc:  # noqa: BLE001 - e.g. a result that does not unpickle here
             message = f"{self._name(job)}: its result cannot be read: {type(exc).__name__}: {exc}"
-            return _failed(WorkerDied(message), f"{message}\n")
+            return failed_job(WorkerDied(message), text=f"{message}\n")
 
     def _lost(self, job: submitit.Job[JobReturn], state: str, why: str) -> JobReturn:
         message = f"{self._name(job)} ended {state} without a result: {why}"
         log = job.paths.stdout if self.generic["stderr_to_stdout"] else job.paths.stderr
-        return _failed(WorkerDied(message), f"{message}\n{_tail(log)}")
+        return failed_job(WorkerDied(message), text=f"{message}\n{_tail(log)}")
 
 
 class SlurmLauncher(_SubmititLauncher):
@@ -491,7 +491,3 @@ def _tail(path: Path) -> str:
 def _check_count(key: str, value: Any, minimum: int) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
         raise PluginError(f"hydra.launcher.{key} must be an integer >= {minimum}; got {value!r}")
-
-
-def _failed(exc: BaseException, text: str) -> JobReturn:
-    return JobReturn(status=JobStatus.FAILED, error=exc, error_traceback=text)

@@ -1,0 +1,60 @@
+"""Running a `@hydria.main` app in this process, as `python my_app.py ARGS` would.
+
+Shared by the test folders whose conftest offers a `run_app` fixture. Every run is
+checked for leaks as it returns: the root logger, the working directory and the
+environment are as they were, and no job is left current.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+import hydria
+
+PROG = "my_app.py"
+
+
+@dataclass(frozen=True, slots=True)
+class AppRun:
+    """What one run of an app showed: exit code (0 when it returned), output, return value."""
+
+    code: int
+    out: str
+    err: str
+    value: Any
+
+
+RunApp = Callable[..., AppRun]
+
+
+def _root_state() -> tuple[list[logging.Handler], int]:
+    root = logging.getLogger()
+    return list(root.handlers), root.level
+
+
+def app_runner(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> RunApp:
+    """`run(app, *argv)`: run a decorated app with that command line."""
+
+    def run(app: Callable[[], Any], *argv: str) -> AppRun:
+        monkeypatch.setattr(sys, "argv", [PROG, *argv])
+        capsys.readouterr()
+        before = (_root_state(), os.getcwd(), dict(os.environ))
+        code, value = 0, None
+        try:
+            value = app()
+        except SystemExit as exc:
+            assert isinstance(exc.code, int), exc.code
+            code = exc.code
+        out, err = capsys.readouterr()
+        assert (_root_state(), os.getcwd(), dict(os.environ)) == before
+        assert not hydria.HydraConfig.initialized()
+        return AppRun(code=code, out=out, err=err, value=value)
+
+    return run
