@@ -10,13 +10,15 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import hydria
+from hydria.runtime import context as job_context
 
 PROG = "my_app.py"
 
@@ -58,3 +60,13 @@ def app_runner(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[st
         return AppRun(code=code, out=out, err=err, value=value)
 
     return run
+
+
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Body of an autouse fixture: each test in its own directory, without the
+    full-error switches, and with no job left current after it."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HYDRA_FULL_ERROR", raising=False)
+    monkeypatch.delenv("HYDRIA_FULL_ERROR", raising=False)
+    yield
+    job_context.reset()

@@ -13,9 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.in_process import RunApp, app_runner
-
-from hydria.runtime import context as job_context
+from tests.in_process import RunApp, app_runner, isolated
 
 
 @pytest.fixture
@@ -26,8 +24,4 @@ def run_app(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str])
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("HYDRA_FULL_ERROR", raising=False)
-    monkeypatch.delenv("HYDRIA_FULL_ERROR", raising=False)
-    yield
-    job_context.reset()
+    yield from isolated(tmp_path, monkeypatch)

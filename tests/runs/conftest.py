@@ -18,10 +18,9 @@ from typing import Any
 
 import pytest
 from omegaconf import OmegaConf
-from tests.in_process import PROG, RunApp, app_runner
+from tests.in_process import PROG, RunApp, app_runner, isolated
 
 import hydria
-from hydria.runtime import context as job_context
 
 CONFIG_YAML = """\
 defaults:
@@ -159,8 +158,4 @@ def run_script(tmp_path: Path, script: Path) -> Cli:
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("HYDRA_FULL_ERROR", raising=False)
-    monkeypatch.delenv("HYDRIA_FULL_ERROR", raising=False)
-    yield
-    job_context.reset()
+    yield from isolated(tmp_path, monkeypatch)

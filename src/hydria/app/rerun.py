@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from hydria.errors import SavedRunError, UsageError
-from hydria.runs.diff import compose_again, diff_against_config
+from hydria.runs.diff import diff_against_config
 from hydria.runs.diff_report import render_text
+from hydria.runs.recompose import recompose
 from hydria.runs.saved import SavedRun, load_run
 
 __all__ = ["load_rerun", "warn_if_tree_changed"]
@@ -58,7 +59,7 @@ def warn_if_tree_changed(saved: SavedRun) -> None:
     """Warn when the run's overrides compose, today, a config other than the saved one,
     or no longer compose at all. Only warns: the saved config is what runs."""
     try:
-        composed = compose_again(saved)
+        composed = recompose(saved.hydra).config
     # Any failure (a file gone, an option renamed, a schema that no longer validates)
     # means the same thing here, and must not stop the rerun.
     except Exception as exc:  # noqa: BLE001 - reported as a warning, the rerun goes on

@@ -18,7 +18,7 @@ from typing import Any
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from hydria.compose import Composition
-from hydria.compose.merge import copy_plain
+from hydria.compose.merge import copy_plain, embed
 from hydria.defaults import split_body
 from hydria.defaults.model import ResultDefault
 from hydria.overrides import ListExtension, Override, OverrideType, parse_overrides, plain_value
@@ -34,6 +34,7 @@ from hydria.provenance.model import (
     format_key,
     key_parts,
 )
+from hydria.repository import RawConfig
 
 __all__ = ["trace"]
 
@@ -217,8 +218,7 @@ def _holds(container: Any, key: Any) -> bool:
     return isinstance(container, list) and isinstance(key, int) and 0 <= key < len(container)
 
 
-def _config_origin(composition: Composition, d: ResultDefault, chosen_by: str | None) -> Origin:
-    raw = composition.repository.load(d.config_path)
+def _config_origin(raw: RawConfig | None, d: ResultDefault, chosen_by: str | None) -> Origin:
     filename = raw.filename if raw is not None else None
     if filename is None:
         location = f"structured://{d.config_path}"
@@ -234,8 +234,8 @@ def _config_origin(composition: Composition, d: ResultDefault, chosen_by: str | 
     )
 
 
-def _body(composition: Composition, d: ResultDefault) -> dict[Any, Any]:
-    raw = composition.repository.load(d.config_path)
+def _body(raw: RawConfig | None, d: ResultDefault) -> dict[Any, Any]:
+    """The config's content as plain data, at its package (as composition merges it)."""
     if raw is None:
         return {}
     body = split_body(raw)[1]
@@ -243,12 +243,8 @@ def _body(composition: Composition, d: ResultDefault) -> dict[Any, Any]:
         body = OmegaConf.to_container(body, resolve=False)
         assert isinstance(body, dict)
         body.pop("defaults", None)
-    if body is None:
-        return {}
-    if d.package:
-        for part in reversed(d.package.split(".")):
-            body = {part: body}
-    return body if isinstance(body, dict) else {}
+    wrapped = embed(body, d.package)
+    return wrapped if isinstance(wrapped, dict) else {}
 
 
 def _group_choosers(overrides: Sequence[Override]) -> dict[str, str]:
@@ -335,10 +331,9 @@ def trace(composition: Composition, overrides: Sequence[str] = ()) -> Provenance
     positions = _positions(overrides)
     replay = _Replay()
     for d in composition.defaults.defaults:
-        origin = _config_origin(
-            composition, d, choosers.get(d.override_key) if d.override_key else None
-        )
-        replay.merge(replay.root, _body(composition, d), (), origin)
+        raw = composition.repository.load(d.config_path)
+        chosen_by = choosers.get(d.override_key) if d.override_key else None
+        replay.merge(replay.root, _body(raw, d), (), _config_origin(raw, d, chosen_by))
     for o in composition.defaults.config_overrides:
         origin = Origin(
             kind=OriginKind.OVERRIDE,

@@ -25,7 +25,6 @@ __all__ = [
     "Absent",
     "RunDiff",
     "ValueChange",
-    "compose_again",
     "diff_against_config",
     "diff_against_tree",
     "diff_configs",
@@ -204,17 +203,6 @@ def diff_against_config(
     )
 
 
-def compose_again(run: SavedRun) -> DictConfig:
-    """The full config (`hydra` key included) that the run's config tree composes today
-    for the overrides the run recorded.
-
-    Raises:
-        SavedRunError: the run's `hydra` node lacks what composing needs.
-        HydriaError: the config tree no longer composes (a file gone, an option renamed).
-    """
-    return recompose(run.hydra).config
-
-
 def diff_against_tree(run: SavedRun, *, resolve: bool = False) -> RunDiff:
     """Compare a run's saved config with what its config tree composes today for the same
     overrides: did the config files change since the run?
@@ -227,7 +215,7 @@ def diff_against_tree(run: SavedRun, *, resolve: bool = False) -> RunDiff:
         SavedRunError: the run's `hydra` node lacks what composing needs.
         HydriaError: the config tree no longer composes (a file gone, an option renamed).
     """
-    return diff_against_config(run, compose_again(run), resolve=resolve)
+    return diff_against_config(run, recompose(run.hydra).config, resolve=resolve)
 
 
 # -- plain values -----------------------------------------------------------------------

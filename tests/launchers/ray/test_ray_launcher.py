@@ -13,12 +13,11 @@ import socket
 import subprocess
 import sys
 import textwrap
-import time
-from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from tests.waiting import wait_for
 
 from hydria.launchers.ray import RayLauncher
 from hydria.sweep.records import JobRecord, load_sweep
@@ -209,13 +208,6 @@ def _alive(pid: int) -> bool:
     return stat.rpartition(")")[2].split()[0] != "Z"  # a zombie has stopped
 
 
-def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
-
-
 def test_ctrl_c_stops_the_jobs_in_flight(tmp_path: Path, ray_head: str) -> None:
     root = _write_app(tmp_path)
     sweep = subprocess.Popen(
@@ -228,7 +220,7 @@ def test_ctrl_c_stops_the_jobs_in_flight(tmp_path: Path, ray_head: str) -> None:
     )
     try:
         held = [root / "held-2", root / "held-3"]
-        _wait_for(lambda: all(p.exists() and p.read_text() for p in held), "the held jobs")
+        wait_for(lambda: all(p.exists() and p.read_text() for p in held), "the held jobs")
         pids = [int(p.read_text()) for p in held]
         sweep.send_signal(signal.SIGINT)
         _, err = sweep.communicate(timeout=60)
@@ -243,7 +235,7 @@ def test_ctrl_c_stops_the_jobs_in_flight(tmp_path: Path, ray_head: str) -> None:
         1: "interrupted",
         2: "interrupted",
     }
-    _wait_for(lambda: not any(_alive(pid) for pid in pids), "the jobs' workers to stop", 20)
+    wait_for(lambda: not any(_alive(pid) for pid in pids), "the jobs' workers to stop", 20)
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.waiting import wait_for
 
 from hydria.sweep.records import load_sweep
 from hydria.testing.launchers import LauncherSuite, run_sweep_app
@@ -25,13 +26,6 @@ def _alive(pid: int) -> bool:
         return b"submitit" in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
-
-
-def _wait_for(ready: Callable[[], bool], what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not ready():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
 
 
 class TestSubmititLocalLauncher(LauncherSuite):
@@ -70,7 +64,7 @@ def test_no_wait_returns_while_jobs_run_and_the_jobs_record_themselves(
     submitted = [r["extra"] for r in sweep_results(sweep)]
     assert {e["engine"] for e in submitted} == {"submitit-local"}
     (app_dir / "go").touch()
-    _wait_for(lambda: all(r["status"] == "completed" for r in sweep_results(sweep)), "records")
+    wait_for(lambda: all(r["status"] == "completed" for r in sweep_results(sweep)), "records")
     values = [r["return_value"] for r in sweep_results(sweep)]
     assert [v["x"] for v in values] == [1, 2]
     assert [v["job_id"] for v in values] == [e["job_id"] for e in submitted]
@@ -97,7 +91,7 @@ def test_ctrl_c_stops_the_jobs_it_started(app_dir: Path) -> None:
         text=True,
     )
     try:
-        _wait_for(lambda: all((app_dir / f"attempts-{x}").exists() for x in (1, 2)), "jobs")
+        wait_for(lambda: all((app_dir / f"attempts-{x}").exists() for x in (1, 2)), "jobs")
         pids = [int((app_dir / f"attempts-{x}").read_text()) for x in (1, 2)]
         assert all(_alive(pid) for pid in pids)
         sweep.send_signal(signal.SIGINT)
@@ -106,4 +100,4 @@ def test_ctrl_c_stops_the_jobs_it_started(app_dir: Path) -> None:
         if sweep.poll() is None:
             sweep.kill()
     assert sweep.returncode == 130, err
-    _wait_for(lambda: not any(_alive(pid) for pid in pids), "the jobs to stop", timeout=20)
+    wait_for(lambda: not any(_alive(pid) for pid in pids), "the jobs to stop", timeout=20)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.waiting import wait_for
 
 from hydria.sweep.records import load_sweep
 from hydria.testing.launchers import LauncherSuite, run_sweep_app
@@ -23,13 +24,6 @@ SLURM = ["hydra/launcher=submitit_slurm", "hydra.sweep.dir=sweep"]
 def _attempts(root: Path, x: int) -> int:
     path = root / f"attempts-{x}"
     return len(path.read_text().split()) if path.exists() else 0
-
-
-def _wait_for(ready: Callable[[], bool], what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not ready():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
 
 
 class TestSubmititSlurmLauncher(LauncherSuite):
@@ -99,7 +93,7 @@ def test_a_preempted_job_is_requeued_and_completes(app_dir: Path, slurm: Any) ->
     argv = [sys.executable, "app.py", "-m", *SLURM, "x=1", "hydra.job.name=preempted"]
     with subprocess.Popen(argv, cwd=app_dir, env=env, stdout=subprocess.PIPE, text=True) as sweep:
         try:
-            _wait_for(lambda: _attempts(app_dir, 1) == 1, "the job to run")
+            wait_for(lambda: _attempts(app_dir, 1) == 1, "the job to run")
             job_id = slurm.run("squeue", "-h", "--name=preempted", "-o", "%i").stdout.strip()
             assert slurm.run("scancel", "--signal=USR2", job_id).returncode == 0
             out, _ = sweep.communicate(timeout=90)
@@ -129,7 +123,7 @@ def test_no_wait_returns_at_once_and_results_shows_the_live_state(
     assert "Sweep dir: sweep\n" in done.stdout
     assert "python -m hydria results sweep" in done.stdout
     sweep = app_dir / "sweep"
-    _wait_for(lambda: _attempts(app_dir, 1) == 1, "the first job to run")
+    wait_for(lambda: _attempts(app_dir, 1) == 1, "the first job to run")
     records = sweep_results(sweep)
     # one at a time (array_parallelism=1): the first holds on, the others wait their turn
     assert [r["status"] for r in records] == ["submitted: RUNNING"] + ["submitted: PENDING"] * 2
@@ -140,7 +134,7 @@ def test_no_wait_returns_at_once_and_results_shows_the_live_state(
     assert "3 jobs, 0 completed, 0 not, 3 submitted" in table.stdout
     assert "SUBMITTED: RUNNING" in table.stdout and "SUBMITTED: PENDING" in table.stdout
     (app_dir / "go").touch()
-    _wait_for(lambda: all(r["status"] == "completed" for r in sweep_results(sweep)), "the jobs")
+    wait_for(lambda: all(r["status"] == "completed" for r in sweep_results(sweep)), "the jobs")
     records = sweep_results(sweep)
     assert [r["return_value"]["job_id"] for r in records] == [f"{array}_{i}" for i in range(3)]
     assert "extra" not in records[0]  # each job wrote its own record, after the sweep's
@@ -171,7 +165,7 @@ def test_ctrl_c_cancels_the_jobs_on_the_cluster(app_dir: Path, slurm: Any) -> No
         text=True,
     )
     try:
-        _wait_for(lambda: _attempts(app_dir, 1) + _attempts(app_dir, 2) == 2, "the jobs to run")
+        wait_for(lambda: _attempts(app_dir, 1) + _attempts(app_dir, 2) == 2, "the jobs to run")
         sweep.send_signal(signal.SIGINT)
         _, err = sweep.communicate(timeout=60)
     finally:
@@ -184,4 +178,4 @@ def test_ctrl_c_cancels_the_jobs_on_the_cluster(app_dir: Path, slurm: Any) -> No
         return listed.stdout.split()
 
     # the jobs' processes ignore SIGTERM (submitit's handler): SLURM kills them after KillWait
-    _wait_for(lambda: states() == ["CANCELLED", "CANCELLED"], "the jobs to be cancelled", 30)
+    wait_for(lambda: states() == ["CANCELLED", "CANCELLED"], "the jobs to be cancelled", 30)
