@@ -20,13 +20,28 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]' 'omegaconf>=2.4'
 	touch $@
 
+# A real Hydra plugin package for the tests of plugin config groups, installed into its
+# own directory without hydra-core (its dependency): those tests put it on PYTHONPATH.
+PLUGIN_PKGS := .plugin-pkgs
+$(PLUGIN_PKGS)/.installed: $(VENV)/.installed
+	$(PY) -m pip install -q --no-deps --upgrade --target $(PLUGIN_PKGS) 'hydra-colorlog==1.2.0'
+	touch $@
+
 $(VENV23)/.installed: pyproject.toml
 	test -x $(VENV23)/bin/python || $(PYTHON) -m venv $(VENV23)
 	$(VENV23)/bin/python -m pip install -q --upgrade pip
 	$(VENV23)/bin/python -m pip install -q -e '.[dev]' 'omegaconf==2.3.*'
 	touch $@
 
-demo: $(VENV)/.installed
+# What the tour runs needs only the joblib launcher and the two trackers: not the dev
+# tools, ray or submitit. Its own stamp, so that `make test` still installs `dev`.
+$(VENV)/.demo-installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[joblib,wandb,mlflow]'
+	touch $@
+
+demo: $(VENV)/.demo-installed
 	$(PY) examples/tour.py
 
 lint: $(VENV)/.installed
@@ -49,15 +64,15 @@ slurm-packages:
 		echo "Not installed:" $$missing "(the SLURM tests will be skipped)"; \
 	fi
 
-unit: $(VENV)/.installed slurm-packages
+unit: $(VENV)/.installed $(PLUGIN_PKGS)/.installed slurm-packages
 	$(PY) -c "import omegaconf; print('omegaconf', omegaconf.__version__)"
 	$(REQUIRE_SLURM); $(PY) -m pytest
 
-unit-oc23: $(VENV23)/.installed slurm-packages
+unit-oc23: $(VENV23)/.installed $(PLUGIN_PKGS)/.installed slurm-packages
 	$(VENV23)/bin/python -c "import omegaconf; print('omegaconf', omegaconf.__version__)"
 	$(REQUIRE_SLURM); $(VENV23)/bin/python -m pytest -p no:cacheprovider
 
 test: lint typecheck unit unit-oc23
 
 clean:
-	rm -rf $(VENV) $(VENV23) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(VENV23) $(PLUGIN_PKGS) .pytest_cache .mypy_cache .ruff_cache

@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 import hydria
 
-@hydria.main(config_path="conf", config_name="config")
+@hydria.main(config_path="conf", config_name="config", version_base=None)
 def app(cfg):
     time.sleep(cfg.sleep)
     return cfg.x

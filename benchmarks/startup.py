@@ -32,7 +32,10 @@ if __name__ == "__main__":
 """
 
 FLAVOURS = {
-    "hydria": ("import hydria", 'hydria.main(config_path="conf", config_name="config")'),
+    "hydria": (
+        "import hydria",
+        'hydria.main(config_path="conf", config_name="config", version_base=None)',
+    ),
     "hydra": (
         "import hydra",
         'hydra.main(version_base=None, config_path="conf", config_name="config")',

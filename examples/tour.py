@@ -19,8 +19,22 @@ STEPS = [
         "configuring_experiments",
         ["--multirun", "+experiment=aplite,nglite"],
     ),
-    ("Specializing configuration: cifar10 + alexnet", "specializing_config", ["dataset=cifar10"]),
-    ("Specializing configuration: no specialization", "specializing_config", ["model=resnet"]),
+    (
+        "Specializing configuration: imagenet + alexnet (the defaults), AlexNet's 7 layers",
+        "specializing_config",
+        [],
+    ),
+    (
+        "Specializing configuration: cifar10 + alexnet picks dataset_model/cifar10_alexnet: "
+        "5 layers",
+        "specializing_config",
+        ["dataset=cifar10", "model=alexnet"],
+    ),
+    (
+        "Specializing configuration: cifar10 + resnet has no specialization",
+        "specializing_config",
+        ["dataset=cifar10", "model=resnet"],
+    ),
     ("Accessing the Hydra config", "hydra_config", []),
     ("Resolvers: now and python_version", "resolvers", []),
     ("Printing the config without running: --cfg job", "extending_configs", ["--cfg", "job"]),
@@ -66,10 +80,16 @@ def main() -> int:
                 command = [app, *argv]
                 shown = " ".join(["python", f"{example}/my_app.py", *map(shlex.quote, argv)])
             print(f"== {title}\n$ {shown}")
+            # stdout and stderr as a terminal shows them: interleaved, in order
             done = subprocess.run(
-                [sys.executable, *command], cwd=work, capture_output=True, text=True
+                [sys.executable, *command],
+                cwd=work,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
             )
-            out = (done.stdout + done.stderr).rstrip()
+            out = done.stdout.rstrip()
             print("   " + out.replace("\n", "\n   "))
             if done.returncode:
                 print(f"   (exit code {done.returncode})")

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 import hydria
+from hydria.app import initialization, runner
 from hydria.runtime import context as job_context
 
 PROG = "my_app.py"
@@ -42,21 +43,36 @@ def _root_state() -> tuple[list[logging.Handler], int]:
 
 
 def app_runner(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> RunApp:
-    """`run(app, *argv)`: run a decorated app with that command line."""
+    """`run(app, *argv)`: run a decorated app with that command line.
+
+    The decorated function returns None, as Hydra's does; the task's value is taken
+    from `hydria.app.runner.run_app`, which the decorator calls."""
+    real_run_app = runner.run_app
+    returned: list[Any] = []
+
+    def capturing_run_app(app: Any, argv: Any) -> Any:
+        value = real_run_app(app, argv)
+        returned.append(value)
+        return value
+
+    monkeypatch.setattr(runner, "run_app", capturing_run_app)
 
     def run(app: Callable[[], Any], *argv: str) -> AppRun:
         monkeypatch.setattr(sys, "argv", [PROG, *argv])
         capsys.readouterr()
         before = (_root_state(), os.getcwd(), dict(os.environ))
+        returned.clear()
         code, value = 0, None
         try:
-            value = app()
+            assert app() is None  # the command line's return, as Hydra's
+            value = returned[0] if returned else None
         except SystemExit as exc:
             assert isinstance(exc.code, int), exc.code
             code = exc.code
         out, err = capsys.readouterr()
         assert (_root_state(), os.getcwd(), dict(os.environ)) == before
         assert not hydria.HydraConfig.initialized()
+        assert initialization.active() is None  # the app's search path is no longer in effect
         return AppRun(code=code, out=out, err=err, value=value)
 
     return run
@@ -70,3 +86,4 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("HYDRIA_FULL_ERROR", raising=False)
     yield
     job_context.reset()
+    initialization.reset()

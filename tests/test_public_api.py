@@ -36,53 +36,74 @@ PUBLIC = [
 ]
 
 ERRORS = [
+    "AlreadyInitializedError",
+    "CompactHydraException",
     "CompositionError",
+    "ConfigCompositionException",
     "ConfigContentError",
     "ConfigLoadError",
     "ConfigSyntaxError",
     "ConfigValidationError",
     "DefaultsListError",
     "ExplainError",
+    "HydraDeprecationError",
+    "HydraException",
     "HydriaError",
     "InstantiationError",
+    "InstantiationException",
     "JobContextError",
     "MissingConfigError",
+    "MissingConfigException",
     "MissingOptionError",
     "MissingPrimaryConfigError",
     "MissingValuesError",
     "OverrideError",
     "OverrideParseError",
+    "OverrideParseException",
     "OverrideValueError",
     "PluginError",
     "SavedRunError",
+    "SearchPathException",
     "SweepNotAllowedError",
     "TargetNotFoundError",
     "TargetRefusedError",
     "UsageError",
+    "VersionBaseError",
 ]
 
-# Each error's direct bases, as the tree in hydria.errors' docstring draws it.
+# Each error's direct bases, as the tree in hydria.errors' docstring draws it. Hydra's
+# names are bases of hydria's errors, so `except <Hydra name>` catches what Hydra raises.
 ERROR_BASES = {
     "HydriaError": ("Exception",),
-    "OverrideError": ("HydriaError", "ValueError"),
+    "HydraException": ("Exception",),  # an alias of HydriaError
+    "CompactHydraException": ("HydriaError",),
+    "OverrideParseException": ("CompactHydraException",),
+    "ConfigCompositionException": ("CompactHydraException",),
+    "MissingConfigException": ("ConfigCompositionException", "OSError"),
+    "InstantiationException": ("CompactHydraException",),
+    "SearchPathException": ("CompactHydraException",),
+    "HydraDeprecationError": ("HydriaError",),
+    "VersionBaseError": ("HydriaError", "TypeError", "ValueError"),
+    "AlreadyInitializedError": ("HydriaError", "ValueError"),
+    "OverrideError": ("OverrideParseException", "ValueError"),
     "OverrideParseError": ("OverrideError",),
     "OverrideValueError": ("OverrideError",),
-    "ConfigLoadError": ("HydriaError",),
-    "MissingConfigError": ("ConfigLoadError", "LookupError"),
+    "ConfigLoadError": ("ConfigCompositionException",),
+    "MissingConfigError": ("ConfigLoadError", "MissingConfigException", "LookupError"),
     "MissingPrimaryConfigError": ("MissingConfigError",),
     "MissingOptionError": ("MissingConfigError",),
     "ConfigSyntaxError": ("ConfigLoadError", "ValueError"),
     "ConfigContentError": ("ConfigLoadError", "ValueError"),
-    "DefaultsListError": ("HydriaError", "ValueError"),
-    "CompositionError": ("HydriaError", "ValueError"),
+    "DefaultsListError": ("ConfigCompositionException", "ValueError"),
+    "CompositionError": ("ConfigCompositionException", "ValueError"),
     "SweepNotAllowedError": ("CompositionError",),
-    "InstantiationError": ("HydriaError",),
+    "InstantiationError": ("InstantiationException",),
     "TargetNotFoundError": ("InstantiationError", "ImportError"),
     "TargetRefusedError": ("InstantiationError", "PermissionError"),
     "ConfigValidationError": ("HydriaError", "ValueError"),
     "MissingValuesError": ("ConfigValidationError",),
     "UsageError": ("HydriaError", "ValueError"),
-    "JobContextError": ("HydriaError", "RuntimeError"),
+    "JobContextError": ("HydriaError", "RuntimeError", "ValueError"),
     "PluginError": ("HydriaError", "RuntimeError"),
     "SavedRunError": ("HydriaError", "LookupError"),
     "ExplainError": ("HydriaError", "LookupError"),
@@ -112,9 +133,10 @@ def test_version_matches_the_installed_distribution() -> None:
             [
                 "config_name",
                 "overrides",
+                "return_hydra_config",
+                "strict",
                 "*config_dir",
                 "*config_module",
-                "*return_hydra_config",
                 "*extra_config_dirs",
                 "*store",
                 "*job_name",
@@ -123,17 +145,20 @@ def test_version_matches_the_installed_distribution() -> None:
         ),
         pytest.param(
             hydria.initialize,
-            ["config_path", "job_name", "caller_stack_depth"],
+            ["config_path", "job_name", "caller_stack_depth", "version_base"],
             id="initialize",
         ),
         pytest.param(
-            hydria.initialize_config_dir, ["config_dir", "job_name"], id="initialize_config_dir"
+            hydria.initialize_config_dir,
+            ["config_dir", "job_name", "version_base"],
+            id="initialize_config_dir",
         ),
         pytest.param(
             hydria.initialize_config_module,
-            ["config_module", "job_name"],
+            ["config_module", "job_name", "version_base"],
             id="initialize_config_module",
         ),
+        pytest.param(hydria.main, ["config_path", "config_name", "version_base"], id="main"),
         pytest.param(hydria.instantiate, ["config", "args", "kwargs"], id="instantiate"),
         pytest.param(hydria.get_object, ["path"], id="get_object"),
         pytest.param(hydria.get_class, ["path"], id="get_class"),
@@ -153,14 +178,34 @@ def test_compose_defaults() -> None:
     defaults = {name: p.default for name, p in inspect.signature(hydria.compose).parameters.items()}
     assert defaults == {
         "config_name": None,
-        "overrides": (),
+        "overrides": None,
+        "return_hydra_config": False,
+        "strict": None,
         "config_dir": None,
         "config_module": None,
-        "return_hydra_config": False,
         "extra_config_dirs": (),
         "store": None,
         "job_name": None,
     }
+
+
+@pytest.mark.parametrize(
+    "function",
+    [
+        hydria.main,
+        hydria.initialize,
+        hydria.initialize_config_dir,
+        hydria.initialize_config_module,
+    ],
+)
+def test_version_base_and_config_path_default_to_unspecified(function: Any) -> None:
+    # Hydra tells "left out" from None for both: left out means version_base 1.1
+    from hydria.version_base import UNSPECIFIED
+
+    parameters = inspect.signature(function).parameters
+    assert parameters["version_base"].default is UNSPECIFIED
+    if "config_path" in parameters:
+        assert parameters["config_path"].default is UNSPECIFIED
 
 
 def test_error_names() -> None:
@@ -239,3 +284,179 @@ def test_utils_names_are_hydras() -> None:
         "instantiate",
         "to_absolute_path",
     ]
+
+
+# --- Hydra's import paths: thin facades over hydria's own objects ------------------------
+
+
+def _facades() -> dict[str, tuple[list[str], dict[str, object]]]:
+    import hydria.app.initialization
+    import hydria.builtin
+    import hydria.instantiation
+    import hydria.runtime.callbacks
+    import hydria.runtime.context
+    import hydria.runtime.job_model
+    import hydria.version_base
+
+    return {
+        "hydria.core.hydra_config": (
+            ["HydraConfig"],
+            {"HydraConfig": hydria.runtime.context.HydraConfig},
+        ),
+        "hydria.core.config_store": (["ConfigStore"], {"ConfigStore": hydria.ConfigStore}),
+        "hydria.core.global_hydra": (
+            ["GlobalHydra"],
+            {"GlobalHydra": hydria.app.initialization.GlobalHydra},
+        ),
+        "hydria.core.utils": (
+            ["JobReturn", "JobStatus"],
+            {
+                "JobReturn": hydria.runtime.job_model.JobReturn,
+                "JobStatus": hydria.runtime.job_model.JobStatus,
+            },
+        ),
+        "hydria.types": (
+            ["ConvertMode", "HydraContext", "RunMode", "TargetConf", "TaskFunction"],
+            {
+                "RunMode": hydria.builtin.RunMode,
+                "ConvertMode": hydria.instantiation.ConvertMode,
+            },
+        ),
+        "hydria.experimental.callback": (
+            ["Callback"],
+            {"Callback": hydria.runtime.callbacks.Callback},
+        ),
+        "hydria.compat_version": (
+            ["__compat_version__", "__version__", "base_at_least", "getbase", "setbase"],
+            {
+                "base_at_least": hydria.version_base.base_at_least,
+                "getbase": hydria.version_base.getbase,
+                "setbase": hydria.version_base.setbase,
+            },
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "hydria.core.hydra_config",
+        "hydria.core.config_store",
+        "hydria.core.global_hydra",
+        "hydria.core.utils",
+        "hydria.types",
+        "hydria.experimental.callback",
+        "hydria.compat_version",
+    ],
+)
+def test_hydra_import_paths(module: str) -> None:
+    import importlib
+
+    names, same = _facades()[module]
+    loaded = importlib.import_module(module)
+    assert loaded.__all__ == names
+    assert loaded.__doc__ is not None and "compatibility facade" in loaded.__doc__
+    for name in names:
+        assert hasattr(loaded, name)
+    for name, obj in same.items():
+        assert getattr(loaded, name) is obj  # the same object, not a copy
+
+
+def test_the_same_hydra_config_and_config_store_as_hydria() -> None:
+    from hydria.core.config_store import ConfigStore
+    from hydria.core.hydra_config import HydraConfig
+
+    assert HydraConfig is hydria.HydraConfig
+    assert ConfigStore is hydria.ConfigStore
+
+
+def test_compat_version_values() -> None:
+    import hydria.compat_version as version
+
+    assert version.__version__ == "1.3.2"
+    assert str(version.__compat_version__) == "1.1"
+
+
+def test_types_task_function_and_run_mode() -> None:
+    from hydria.types import RunMode, TaskFunction
+
+    assert [m.name for m in RunMode] == ["RUN", "MULTIRUN"]
+    assert TaskFunction is not None
+
+
+def test_import_does_not_load_the_facades(modules_after_import: list[str]) -> None:
+    assert not {"hydria.core", "hydria.types", "hydria.compat_version"} & set(modules_after_import)
+
+
+# --- Hydra's exception names catch what hydria raises where Hydra raises them -----------
+
+
+def _compose_missing_option(tmp_path: Any) -> None:
+    (tmp_path / "db").mkdir(exist_ok=True)
+    (tmp_path / "db" / "mysql.yaml").write_text("port: 1\n")
+    (tmp_path / "config.yaml").write_text("defaults:\n  - db: mysqll\n")
+    hydria.compose("config", config_dir=str(tmp_path))
+
+
+def _compose_missing_primary(tmp_path: Any) -> None:
+    hydria.compose("nope", config_dir=str(tmp_path))
+
+
+def _compose_bad_override(tmp_path: Any) -> None:
+    hydria.compose(overrides=["a=[1,"], config_dir=str(tmp_path))
+
+
+def _compose_bad_value_override(tmp_path: Any) -> None:
+    (tmp_path / "config.yaml").write_text("a: 1\n")
+    hydria.compose("config", ["b=2"], config_dir=str(tmp_path))
+
+
+def _compose_bad_defaults(tmp_path: Any) -> None:
+    (tmp_path / "config.yaml").write_text("defaults:\n  - override db: x\n  - other\n")
+    hydria.compose("config", config_dir=str(tmp_path))
+
+
+def _instantiate_missing_target(tmp_path: Any) -> None:
+    hydria.instantiate({"_target_": "hydria_no_such_module.Thing"})
+
+
+@pytest.mark.parametrize(
+    ("action", "hydra_names"),
+    [
+        pytest.param(
+            _compose_missing_option,
+            ["MissingConfigException", "ConfigCompositionException"],
+            id="missing-option",
+        ),
+        pytest.param(
+            _compose_missing_primary,
+            ["MissingConfigException", "ConfigCompositionException"],
+            id="missing-primary",
+        ),
+        pytest.param(_compose_bad_override, ["OverrideParseException"], id="override-grammar"),
+        pytest.param(
+            _compose_bad_value_override, ["ConfigCompositionException"], id="value-override"
+        ),
+        pytest.param(_compose_bad_defaults, ["ConfigCompositionException"], id="defaults-list"),
+        pytest.param(_instantiate_missing_target, ["InstantiationException"], id="instantiate"),
+    ],
+)
+def test_hydra_exception_names_catch_hydrias_errors(
+    tmp_path: Any, action: Callable[[Any], None], hydra_names: list[str]
+) -> None:
+    for name in [*hydra_names, "HydraException", "CompactHydraException"]:
+        with pytest.raises(getattr(hydria.errors, name)):
+            action(tmp_path)
+
+
+def test_hydra_exception_is_hydria_error() -> None:
+    assert hydria.errors.HydraException is HydriaError
+
+
+def test_hydra_attributes_of_errors() -> None:
+    error = hydria.errors.OverrideParseError("a=[1,", 4, "expected a value")
+    assert error.override == "a=[1,"
+    assert error.message == str(error)
+    missing = hydria.errors.MissingOptionError("no option 'x'")
+    assert (missing.missing_cfg_file, missing.options) == (None, None)
+    assert isinstance(missing, OSError)  # Hydra's MissingConfigException is an IOError

@@ -5,7 +5,7 @@ from omegaconf import DictConfig, OmegaConf
 import hydria
 
 
-@hydria.main(config_path="conf", config_name="config")
+@hydria.main(config_path="conf", config_name="config", version_base=None)
 def my_app(cfg: DictConfig) -> None:
     print(OmegaConf.to_yaml(cfg), end="")
 

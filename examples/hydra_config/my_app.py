@@ -5,7 +5,7 @@ from omegaconf import DictConfig
 import hydria
 
 
-@hydria.main(config_path="conf", config_name="config")
+@hydria.main(config_path="conf", config_name="config", version_base=None)
 def my_app(cfg: DictConfig) -> None:
     hydra = hydria.HydraConfig.get()
     print(f"name from the config: {cfg.name}")

@@ -11,7 +11,7 @@ from omegaconf import DictConfig
 import hydria
 
 
-@hydria.main(config_path="conf", config_name="config")
+@hydria.main(config_path="conf", config_name="config", version_base=None)
 def train(cfg: DictConfig) -> float:
     time.sleep(0.2)  # the training
     loss = 1000 * (cfg.lr - 0.01) ** 2 + 1 / cfg.batch_size

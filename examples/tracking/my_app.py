@@ -12,7 +12,7 @@ from omegaconf import DictConfig
 import hydria
 
 
-@hydria.main(config_path="conf", config_name="config")
+@hydria.main(config_path="conf", config_name="config", version_base=None)
 def train(cfg: DictConfig) -> dict[str, float]:
     import mlflow
     import wandb

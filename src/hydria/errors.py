@@ -1,59 +1,86 @@
 """Every exception hydria raises, in one tree, so callers can catch by meaning.
 
-    HydriaError
+    HydriaError (= HydraException)
     ├── UsageError (ValueError)             a bad command line (unknown flag, missing argument)
-    ├── OverrideError (ValueError)
-    │   ├── OverrideParseError          text is not valid override grammar (caret under the fault)
-    │   └── OverrideValueError          a function or cast in an override cannot be evaluated
-    ├── ConfigLoadError
-    │   ├── MissingConfigError (LookupError)
-    │   │   ├── MissingPrimaryConfigError   the primary config is nowhere on the search path
-    │   │   └── MissingOptionError           a group or an option of it does not exist
-    │   ├── ConfigSyntaxError (ValueError)  a YAML file does not parse (file, line, column)
-    │   └── ConfigContentError (ValueError) a file parses but is not a usable config
-    ├── DefaultsListError (ValueError)      a defaults list cannot be resolved
-    ├── CompositionError (ValueError)       merging configs or applying value overrides failed
-    │   └── SweepNotAllowedError            a sweep reached compose (it needs multirun)
-    ├── JobContextError (RuntimeError)      HydraConfig.get() or ${hydra:...} outside a job
+    ├── VersionBaseError (TypeError, ValueError)  a version_base that is not a version from
+    │                                       1.1 on, or a call the version_base in effect forbids
+    ├── AlreadyInitializedError (ValueError)  initialize*() or an app while one is in effect
+    ├── HydraDeprecationError               a Hydra 1.1 deprecation, made an error by
+    │                                       HYDRA_DEPRECATION_WARNINGS_AS_ERRORS
+    ├── CompactHydraException
+    │   ├── OverrideParseException
+    │   │   └── OverrideError (ValueError)
+    │   │       ├── OverrideParseError      text is not override grammar (caret under the fault)
+    │   │       └── OverrideValueError      a function or cast in an override cannot be evaluated
+    │   ├── ConfigCompositionException
+    │   │   ├── ConfigLoadError
+    │   │   │   ├── MissingConfigError (MissingConfigException, LookupError)
+    │   │   │   │   ├── MissingPrimaryConfigError   the primary config is not on the search path
+    │   │   │   │   └── MissingOptionError          a group or an option of it does not exist
+    │   │   │   ├── ConfigSyntaxError (ValueError)  a YAML file does not parse (file, line, column)
+    │   │   │   └── ConfigContentError (ValueError) a file parses but is not a usable config
+    │   │   ├── MissingConfigException (OSError)   Hydra's name; base of MissingConfigError
+    │   │   ├── DefaultsListError (ValueError)     a defaults list cannot be resolved
+    │   │   └── CompositionError (ValueError)      merging configs or a value override failed
+    │   │       └── SweepNotAllowedError           a sweep reached compose (it needs multirun)
+    │   ├── InstantiationException
+    │   │   └── InstantiationError                 `instantiate` failed (names key, target, cause)
+    │   │       ├── TargetNotFoundError (ImportError)    a `_target_` names no importable object
+    │   │       └── TargetRefusedError (PermissionError) a `_target_` the safety policy refuses
+    │   └── SearchPathException             Hydra's name for a bad search path entry
+    ├── JobContextError (RuntimeError, ValueError)  HydraConfig.get() or ${hydra:...} outside a job
     ├── PluginError (RuntimeError)          a launcher or sweeper cannot be found, built or run
     ├── SavedRunError (LookupError)         a run directory has no readable `.hydra` record
     ├── ExplainError (LookupError)          no provenance for a key, or a config hydria cannot trace
-    ├── InstantiationError                  `instantiate` failed (names key, target, cause)
-    │   ├── TargetNotFoundError (ImportError)   a `_target_` names no importable object
-    │   └── TargetRefusedError (PermissionError) a `_target_` the safety policy refuses
     └── ConfigValidationError (ValueError)  the composed config does not fit its schema
         └── MissingValuesError              mandatory `???` values were never set (all listed)
 
 Errors are built where the failure happens and carry the offending input and
 where it came from; the message alone must tell the user what to fix.
+
+Hydra's exception names (`HydraException`, `CompactHydraException`, `OverrideParseException`,
+`ConfigCompositionException`, `MissingConfigException`, `InstantiationException`,
+`SearchPathException`, `HydraDeprecationError`) are bases of hydria's own errors, placed
+so that an `except` clause written for Hydra catches what hydria raises in the same
+situation: code migrated from Hydra keeps its error handling.
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "AlreadyInitializedError",
+    "CompactHydraException",
     "CompositionError",
+    "ConfigCompositionException",
     "ConfigContentError",
     "ConfigLoadError",
     "ConfigSyntaxError",
     "ConfigValidationError",
     "DefaultsListError",
     "ExplainError",
+    "HydraDeprecationError",
+    "HydraException",
     "HydriaError",
     "InstantiationError",
+    "InstantiationException",
     "JobContextError",
     "MissingConfigError",
+    "MissingConfigException",
     "MissingOptionError",
     "MissingPrimaryConfigError",
     "MissingValuesError",
     "OverrideError",
     "OverrideParseError",
+    "OverrideParseException",
     "OverrideValueError",
     "PluginError",
     "SavedRunError",
+    "SearchPathException",
     "SweepNotAllowedError",
     "TargetNotFoundError",
     "TargetRefusedError",
     "UsageError",
+    "VersionBaseError",
 ]
 
 
@@ -61,15 +88,85 @@ class HydriaError(Exception):
     """Base of every error hydria raises on purpose."""
 
 
+HydraException = HydriaError
+"""Hydra's base exception: every hydria error is one, as every Hydra error is."""
+
+
+class CompactHydraException(HydriaError):
+    """Hydra's base of the errors reported as one message, without a traceback."""
+
+
+class OverrideParseException(CompactHydraException):
+    """Hydra's name for an override that cannot be parsed or evaluated.
+
+    Attributes:
+        override: the override's text, when known (Hydra's attribute).
+    """
+
+    override: str | None = None
+
+    @property
+    def message(self) -> str:
+        """The error message (Hydra's attribute)."""
+        return str(self)
+
+
+class ConfigCompositionException(CompactHydraException):
+    """Hydra's name for a failure to compose: a config, a defaults list or an override."""
+
+
+class MissingConfigException(ConfigCompositionException, OSError):
+    """Hydra's name for a config, group or option that does not exist.
+
+    Attributes:
+        missing_cfg_file: the config that was looked for, when known (Hydra's attribute).
+        options: the options the group has, when known (Hydra's attribute).
+    """
+
+    missing_cfg_file: str | None = None
+    options: tuple[str, ...] | None = None
+
+    def __str__(self) -> str:
+        # OSError would format two arguments as "[Errno a] b"; the message stays as given.
+        return str(self.args[0]) if self.args else ""
+
+
+class InstantiationException(CompactHydraException):
+    """Hydra's name for a failure of `instantiate` or `call`."""
+
+
+class SearchPathException(CompactHydraException):
+    """Hydra's name for a search path entry that does not exist or is not valid."""
+
+
+class HydraDeprecationError(HydriaError):
+    """A Hydra 1.1 behaviour that is deprecated, raised instead of warned about when the
+    environment variable HYDRA_DEPRECATION_WARNINGS_AS_ERRORS is set (as Hydra does)."""
+
+
+class VersionBaseError(HydriaError, TypeError, ValueError):
+    """`version_base` is not None nor a version string from "1.1" on, or a call uses an
+    argument that the version_base in effect no longer accepts (`compose(strict=...)`).
+
+    It is a TypeError and a ValueError because Hydra raises one or the other (or its
+    HydraException) depending on the value, and code written for Hydra catches those.
+    """
+
+
+class AlreadyInitializedError(HydriaError, ValueError):
+    """`initialize*()`, or an app's start, while an earlier `initialize*()` is still in
+    effect; Hydra raises a ValueError there too."""
+
+
 class UsageError(HydriaError, ValueError):
     """The command line itself is wrong: an unknown flag, a flag without its argument."""
 
 
-class JobContextError(HydriaError, RuntimeError):
+class JobContextError(HydriaError, RuntimeError, ValueError):
     """Something asked for the current job (HydraConfig.get(), ${hydra:...}) outside one."""
 
 
-class OverrideError(HydriaError, ValueError):
+class OverrideError(OverrideParseException, ValueError):
     """An override from the command line or a caller is not usable."""
 
 
@@ -81,33 +178,50 @@ class OverrideParseError(OverrideError):
         position: 0-based index of the first character that could not be parsed.
         expected: what the parser would have accepted there.
         index: the override's position in the list it came from, when known.
+        hydra_message: the line Hydra's parser gives for the same fault, when hydria's
+            parser knows it; it comes first (users' tests match on it).
     """
 
     def __init__(
-        self, text: str, position: int, expected: str, *, index: int | None = None
+        self,
+        text: str,
+        position: int,
+        expected: str,
+        *,
+        index: int | None = None,
+        hydra_message: str | None = None,
     ) -> None:
         self.text = text
         self.position = position
         self.expected = expected
         self.index = index
+        self.override = text
         where = f"override #{index + 1} " if index is not None else "override "
         shown = text.replace("\t", " ").replace("\n", " ")
         caret = " " * (position + 4) + "^"
+        lead = f"{hydra_message}\n" if hydra_message else ""
         super().__init__(
-            f"Could not parse {where}{text!r}: {expected} (at column {position + 1})\n"
+            f"{lead}Could not parse {where}{text!r}: {expected} (at column {position + 1})\n"
             f"    {shown}\n{caret}"
         )
 
 
 class OverrideValueError(OverrideError):
-    """A function call or cast inside an override failed to evaluate."""
+    """A function call or cast inside an override failed to evaluate.
+
+    Attributes:
+        kind: the Python error Hydra reports it as, `ValueError` or `TypeError` (a wrong
+            argument type), in "TypeError while evaluating 'sort(...)': ...".
+    """
+
+    kind: str = "ValueError"
 
 
-class ConfigLoadError(HydriaError):
+class ConfigLoadError(ConfigCompositionException):
     """A config could not be found or read."""
 
 
-class MissingConfigError(ConfigLoadError, LookupError):
+class MissingConfigError(ConfigLoadError, MissingConfigException, LookupError):
     """A config the defaults list or the caller asked for does not exist."""
 
     def __str__(self) -> str:
@@ -131,11 +245,11 @@ class ConfigContentError(ConfigLoadError, ValueError):
     """A config file parses but its content is not a config (not a mapping, bad header...)."""
 
 
-class DefaultsListError(HydriaError, ValueError):
+class DefaultsListError(ConfigCompositionException, ValueError):
     """A defaults list is malformed or cannot be resolved (cycles, duplicates, bad overrides)."""
 
 
-class CompositionError(HydriaError, ValueError):
+class CompositionError(ConfigCompositionException, ValueError):
     """Merging the selected configs or applying a value override failed."""
 
 
@@ -157,7 +271,7 @@ class ExplainError(HydriaError, LookupError):
     say how it was composed (no `hydra` node and no running job)."""
 
 
-class InstantiationError(HydriaError):
+class InstantiationError(InstantiationException):
     """`instantiate` or `call` could not build an object; the message names the key, the
     target and the cause, which is chained."""
 

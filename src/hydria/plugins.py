@@ -4,19 +4,39 @@
 built-in (by hydria's path, or by the path of the Hydra plugin it replaces, so
 existing configs work), a plugin package's entry point (groups `hydria.launchers`
 and `hydria.sweepers`, by entry-point name or by the path it points to), or any
-importable class. Nothing is imported until a config names it.
+importable class. Nothing is imported until a config names it. Hydra plugins hydria
+does not run (the rq launcher, the Ax, Nevergrad and Optuna sweepers...) are refused
+with what to use instead.
+
+Plugin packages that add config groups implement `SearchPathPlugin` (Hydra's interface,
+re-exported here from `hydria.repository.plugin_search_path`).
 """
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from omegaconf import DictConfig, OmegaConf
 
 from hydria.errors import PluginError, TargetNotFoundError
+from hydria.repository.plugin_search_path import ConfigSearchPath as ConfigSearchPath
+from hydria.repository.plugin_search_path import SearchPathElement as SearchPathElement
+from hydria.repository.plugin_search_path import SearchPathPlugin as SearchPathPlugin
+from hydria.repository.plugin_search_path import SearchPathQuery as SearchPathQuery
+from hydria.repository.unsupported_plugins import unsupported_plugin_message
 
-__all__ = ["BUILTIN", "load_plugin", "plugin_names"]
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoints
+
+__all__ = [
+    "BUILTIN",
+    "ConfigSearchPath",
+    "SearchPathElement",
+    "SearchPathPlugin",
+    "SearchPathQuery",
+    "load_plugin",
+    "plugin_names",
+]
 
 Kind = Literal["launcher", "sweeper"]
 
@@ -54,8 +74,16 @@ BUILTIN: dict[Kind, dict[str, str]] = {
 _GROUPS: dict[Kind, str] = {"launcher": "hydria.launchers", "sweeper": "hydria.sweepers"}
 
 
+def _entry_points(kind: Kind) -> EntryPoints:
+    # importlib.metadata costs more to import than the rest of this module: search path
+    # plugins import this module at start-up (through Hydra's import paths) without it.
+    from importlib.metadata import entry_points
+
+    return entry_points(group=_GROUPS[kind])
+
+
 def _from_entry_points(kind: Kind, target: str) -> str | None:
-    for ep in entry_points(group=_GROUPS[kind]):
+    for ep in _entry_points(kind):
         if target in (ep.name, ep.value.replace(":", ".")):
             return ep.value
     return None
@@ -70,6 +98,15 @@ def _import(spec: str) -> Any:
         raise PluginError(f"cannot import {spec!r}: {exc}") from exc
 
 
+def _hydra_core_plugin(kind: Kind, cls: Any) -> bool:
+    """A class built on hydra-core's Launcher or Sweeper: hydria cannot drive it (its
+    `setup`/`launch` take Hydra's internal objects)."""
+    base = {"launcher": "Launcher", "sweeper": "Sweeper"}[kind]
+    return isinstance(cls, type) and any(
+        b.__name__ == base and b.__module__ == f"hydra.plugins.{kind}" for b in cls.__mro__
+    )
+
+
 def load_plugin(kind: Kind, node: DictConfig | None) -> Any:
     """Build the launcher or sweeper `node` (the `hydra.launcher` / `hydra.sweeper`
     config) names, with the node's other keys as its options.
@@ -82,8 +119,18 @@ def load_plugin(kind: Kind, node: DictConfig | None) -> Any:
         raise PluginError(f"hydra.{kind} names no {kind} (it has no _target_)")
     options: dict[str, Any] = OmegaConf.to_container(node, resolve=True)  # type: ignore[assignment]
     target = str(options.pop("_target_"))
-    spec = BUILTIN[kind].get(target) or _from_entry_points(kind, target) or target
+    spec = BUILTIN[kind].get(target) or _from_entry_points(kind, target)
+    if spec is None:
+        unsupported = unsupported_plugin_message(target=target)
+        if unsupported is not None:
+            raise PluginError(unsupported)
+        spec = target
     cls = _import(spec)
+    if _hydra_core_plugin(kind, cls):
+        raise PluginError(
+            f"hydra.{kind} ({target}) is a Hydra {kind} plugin, which hydria does not run. "
+            f"hydria runs its own {kind}s: {', '.join(plugin_names()[kind])}."
+        )
     try:
         return cls(**options)
     except PluginError:
@@ -97,6 +144,6 @@ def plugin_names() -> dict[Kind, list[str]]:
     names: dict[Kind, list[str]] = {}
     for kind in ("launcher", "sweeper"):
         found = sorted({v.replace(":", ".") for v in BUILTIN[kind].values()})
-        found += sorted(ep.value.replace(":", ".") for ep in entry_points(group=_GROUPS[kind]))
+        found += sorted(ep.value.replace(":", ".") for ep in _entry_points(kind))
         names[kind] = found
     return names

@@ -155,12 +155,14 @@ def test_parse(argv: list[str], expected: dict[str, Any]) -> None:
         pytest.param(["-sc=x"], "-sc takes no value, got 'x'"),
         pytest.param(
             ["--resolve"],
-            "--resolve can only be used with --cfg, --explain KEY or --help",
+            "The --resolve flag can only be used in conjunction with --cfg or --help "
+            "(or --explain KEY)",
             id="resolve-alone",
         ),
         pytest.param(
             ["--hydra-help", "--resolve"],
-            "--resolve can only be used with --cfg, --explain KEY or --help",
+            "The --resolve flag can only be used in conjunction with --cfg or --help "
+            "(or --explain KEY)",
             id="resolve-hydra-help",
         ),
         pytest.param(

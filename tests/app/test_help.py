@@ -144,7 +144,7 @@ def test_app_help_with_builtin_template() -> None:
 def test_hydra_help_with_builtin_template() -> None:
     text = render_hydra_help(_hydra_node(), GROUPS, command="python app.py")
     assert text == (
-        "Hydra (1.2.3)\n"
+        "hydria (1.2.3), running Hydra 1.3 apps\n"  # not "Hydra (<hydria's version>)"
         "See https://hydra.cc for more info.\n"
         "\n"
         "== Flags ==\n"
@@ -161,6 +161,33 @@ def test_hydra_help_with_builtin_template() -> None:
         "\n"
         "Use '--cfg hydra' to Show the Hydra config.\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        pytest.param("foo", "foo", id="plain"),
+        pytest.param(
+            "Hydra (${hydra.runtime.version}) $HYDRA_CONFIG_GROUPS",
+            "Hydra (1.2.3) hydra: config\nhydra/job_logging: default, disabled, none, stdout\n"
+            "hydra/launcher: basic\n",
+            id="title-not-on-a-line-of-its-own",
+        ),
+        pytest.param(
+            "My tool (${hydra.runtime.version}) for ${title}\n$$x",
+            "My tool (1.2.3) for Title\n$x",
+            id="interpolations-and-escapes",
+        ),
+    ],
+)
+def test_a_users_hydra_help_template_is_printed_as_written(template: str, expected: str) -> None:
+    node = _hydra_node(hydra_help={"template": template})
+    assert render_hydra_help(node, GROUPS, command="app") == expected
+
+
+def test_the_hydra_node_keeps_hydras_hydra_help_template() -> None:
+    # saved in .hydra/hydra.yaml as Hydra saves it; only the printed help names hydria
+    assert _hydra_node().hydra_help.template.startswith("Hydra (1.2.3)\n")
 
 
 def test_detached_hydra_node_resolves_its_own_interpolations() -> None:

@@ -43,9 +43,9 @@ class Recorder(hydria.Callback):
         EVENTS.append((self.name, "on_job_start", config.a, callable(task), id(self)))
 
     def on_job_end(self, config: DictConfig, job_return: Any, **kwargs: Any) -> None:
-        EVENTS.append(
-            (self.name, "on_job_end", job_return.status, job_return.return_value, id(self))
-        )
+        # as callbacks written for Hydra do: return_value raises for a failed job
+        value = job_return.return_value if job_return.status is JobStatus.COMPLETED else None
+        EVENTS.append((self.name, "on_job_end", job_return.status, value, id(self)))
 
 
 class Broken(hydria.Callback):
@@ -53,7 +53,7 @@ class Broken(hydria.Callback):
         raise RuntimeError("callback bug")
 
 
-@hydria.main(config_path=str(CONF), config_name="config")
+@hydria.main(config_path=str(CONF), config_name="config", version_base=None)
 def my_app(cfg: DictConfig) -> Any:
     EVENTS.append(("task", cfg.a))
     if cfg.a == "fail":

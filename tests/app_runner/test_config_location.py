@@ -21,9 +21,11 @@ def _show(cfg: DictConfig) -> None:
 
 # Relative to this module's folder: a test module is `tests.app_runner.<stem>`, so the
 # folder is found as the package `tests.app_runner`, as for an app run with `python -m`.
-relative_app = hydria.main(config_path="data/conf", config_name="config")(_show)
-absolute_app = hydria.main(config_path=str(DATA / "conf"), config_name="config")(_show)
-no_path_app = hydria.main(config_path=None, config_name=None)(_show)
+relative_app = hydria.main(config_path="data/conf", config_name="config", version_base=None)(_show)
+absolute_app = hydria.main(config_path=str(DATA / "conf"), config_name="config", version_base=None)(
+    _show
+)
+no_path_app = hydria.main(config_path=None, config_name=None, version_base=None)(_show)
 
 CONFIG = "db:\n  host: localhost\n  port: 3306\na: 0\nb: z\nurl: ${db.host}:${db.port}\n"
 ALT = "alt: true\n"
@@ -84,11 +86,11 @@ def test_search_path_of_a_relative_config_path(run_app: Any) -> None:
         pytest.param(
             absolute_app,
             ["-cn", "nope"],
-            "Cannot find primary config 'nope'. Check that it is in your config search path.\n"
-            "  Searched:\n"
-            "    provider=hydra, path=pkg://hydria.builtin.conf\n"
-            f"    provider=main, path=file://{DATA / 'conf'}\n"
-            "    provider=schema, path=structured://\n",
+            "Cannot find primary config 'nope'. Check that it's in your config search path.\n\n"
+            "Config search path:\n"
+            "\tprovider=hydra, path=pkg://hydria.builtin.conf\n"
+            f"\tprovider=main, path=file://{DATA / 'conf'}\n"
+            "\tprovider=schema, path=structured://\n",
             id="cn-missing",
         ),
         pytest.param(
@@ -101,17 +103,17 @@ def test_search_path_of_a_relative_config_path(run_app: Any) -> None:
         pytest.param(
             absolute_app,
             ["-cd", str(DATA / "nope")],
-            f"Additional config directory '{DATA / 'nope'}' (from --config-dir) not found\n",
+            f"Additional config directory '{DATA / 'nope'}' not found\n",
             id="cd-missing",
         ),
         pytest.param(
             absolute_app,
             ["-cp", str(DATA / "other")],
-            "Cannot find primary config 'config'. Check that it is in your config search path.\n"
-            "  Searched:\n"
-            "    provider=hydra, path=pkg://hydria.builtin.conf\n"
-            f"    provider=main, path=file://{DATA / 'other'}\n"
-            "    provider=schema, path=structured://\n",
+            "Cannot find primary config 'config'. Check that it's in your config search path.\n\n"
+            "Config search path:\n"
+            "\tprovider=hydra, path=pkg://hydria.builtin.conf\n"
+            f"\tprovider=main, path=file://{DATA / 'other'}\n"
+            "\tprovider=schema, path=structured://\n",
             id="cp-without-the-config",
         ),
     ],

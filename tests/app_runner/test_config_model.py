@@ -54,7 +54,7 @@ def app_tree(tmp_path: Path) -> Iterator[Path]:
 
 
 def _app(conf: Path) -> Any:
-    @hydria.main(config_path=str(conf), config_name="config")
+    @hydria.main(config_path=str(conf), config_name="config", version_base=None)
     def task(cfg: AppConfig) -> Any:
         return cfg
 

@@ -23,7 +23,7 @@ def _undecorated(cfg: DictConfig) -> str:
     return f"{hydria.HydraConfig.get().job.name}:{cfg.a + 1}"
 
 
-my_app = hydria.main(config_path=str(CONF), config_name="config")(_undecorated)
+my_app = hydria.main(config_path=str(CONF), config_name="config", version_base=None)(_undecorated)
 
 
 def traced(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -38,12 +38,12 @@ def traced(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @traced
-@hydria.main(config_path="data/conf", config_name="config")
+@hydria.main(config_path="data/conf", config_name="config", version_base=None)
 def outer_traced(cfg: DictConfig) -> str:
     return f"{hydria.HydraConfig.get().job.name}:{cfg.a + 1}"
 
 
-@hydria.main(config_path="data/conf", config_name="config")
+@hydria.main(config_path="data/conf", config_name="config", version_base=None)
 @traced
 def inner_traced(cfg: DictConfig) -> str:
     return f"{hydria.HydraConfig.get().job.name}:{cfg.a + 1}"
@@ -67,7 +67,7 @@ def test_a_config_argument_runs_the_task_directly(tmp_path: Path) -> None:
         assert not hydria.HydraConfig.initialized()
         return cfg.a * 10
 
-    app = hydria.main(config_path=str(CONF), config_name="config")(task)
+    app = hydria.main(config_path=str(CONF), config_name="config", version_base=None)(task)
     assert app(OmegaConf.create({"a": 4})) == 40
     assert list(tmp_path.iterdir()) == []
 
@@ -76,7 +76,7 @@ def test_a_config_argument_does_not_catch_the_task_errors() -> None:
     def task(cfg: DictConfig) -> None:
         raise KeyError(cfg.a)
 
-    app = hydria.main(config_path=str(CONF), config_name="config")(task)
+    app = hydria.main(config_path=str(CONF), config_name="config", version_base=None)(task)
     with pytest.raises(KeyError, match="4"):
         app(OmegaConf.create({"a": 4}))
 

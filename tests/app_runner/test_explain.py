@@ -31,7 +31,7 @@ def my_app(tmp_path: Path) -> Any:
         (conf / rel).parent.mkdir(parents=True, exist_ok=True)
         (conf / rel).write_text(text)
 
-    @hydria.main(config_path=str(conf), config_name="config")
+    @hydria.main(config_path=str(conf), config_name="config", version_base=None)
     def app(cfg: DictConfig) -> Any:
         RAN.append(cfg)
         return hydria.explain(cfg, "db.port")

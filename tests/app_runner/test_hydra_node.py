@@ -20,7 +20,7 @@ JOB_NAME = Path(__file__).stem
 SEEN: dict[str, Any] = {}
 
 
-@hydria.main(config_path=str(CONF), config_name="config")
+@hydria.main(config_path=str(CONF), config_name="config", version_base=None)
 def my_app(cfg: DictConfig) -> None:
     hydra = hydria.HydraConfig.get()
     SEEN.clear()

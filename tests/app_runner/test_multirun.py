@@ -17,7 +17,7 @@ HINT = "Set the environment variable HYDRA_FULL_ERROR=1 for a complete stack tra
 JOBS: list[dict[str, Any]] = []
 
 
-@hydria.main(config_path=str(CONF), config_name="config")
+@hydria.main(config_path=str(CONF), config_name="config", version_base=None)
 def my_app(cfg: DictConfig) -> Any:
     hydra = hydria.HydraConfig.get()
     JOBS.append(
@@ -53,6 +53,17 @@ def _log_lines(out: str) -> list[str]:
     return [re.sub(r"in \d+\.\d\d s", "in T s", line) for line in lines]
 
 
+def _sweep_report(err: str) -> list[str]:
+    """stderr of a sweep that went well: its progress lines (without timestamps), then
+    the summary; anything else on stderr (a warning, an error) makes it fail."""
+    lines = _log_lines(err)
+    rest = [line for line in err.splitlines() if "[HYDRA]" not in line]
+    assert rest and rest[0].startswith("Sweep multirun/"), err
+    assert rest[1].split() == ["#", "overrides", "status", "return", "value"], err
+    assert all(re.match(r"\d+ .* completed ", line) for line in rest[2:]), err
+    return lines
+
+
 @pytest.mark.parametrize(
     ("argv", "jobs"),
     [
@@ -76,7 +87,8 @@ def test_jobs_run_in_hydra_order(
     run_app: Any, argv: list[str], jobs: list[tuple[Any, ...]]
 ) -> None:
     done = run_app(my_app, *argv)
-    assert (done.code, done.err) == (0, "")
+    assert done.code == 0
+    assert len(_sweep_report(done.err)) == len(jobs)
     assert _jobs("a", "b") == jobs
     assert _jobs("num") == [(n,) for n in range(len(jobs))]
     assert _jobs("id") == [(str(n),) for n in range(len(jobs))]
@@ -86,15 +98,18 @@ def test_jobs_run_in_hydra_order(
 
 def test_launch_lines_and_job_overrides(run_app: Any) -> None:
     done = run_app(my_app, "-m", "a=1,2", "b=x,y")
+    # stdout: Hydra's launch lines; stderr: hydria's progress lines and summary
     assert _log_lines(done.out) == [
         "[TIME][HYDRA] Launching 4 jobs locally",
         "[TIME][HYDRA] \t#0 : a=1 b=x",
-        "[TIME][HYDRA] [1/4] #0 a=1 b=x: completed in T s, returned 1x",
         "[TIME][HYDRA] \t#1 : a=1 b=y",
-        "[TIME][HYDRA] [2/4] #1 a=1 b=y: completed in T s, returned 1y",
         "[TIME][HYDRA] \t#2 : a=2 b=x",
-        "[TIME][HYDRA] [3/4] #2 a=2 b=x: completed in T s, returned 2x",
         "[TIME][HYDRA] \t#3 : a=2 b=y",
+    ]
+    assert _sweep_report(done.err) == [
+        "[TIME][HYDRA] [1/4] #0 a=1 b=x: completed in T s, returned 1x",
+        "[TIME][HYDRA] [2/4] #1 a=1 b=y: completed in T s, returned 1y",
+        "[TIME][HYDRA] [3/4] #2 a=2 b=x: completed in T s, returned 2x",
         "[TIME][HYDRA] [4/4] #3 a=2 b=y: completed in T s, returned 2y",
     ]
     assert _jobs("task", "hydra") == [
@@ -204,7 +219,8 @@ def test_sweep_over_a_config_group(
     run_app: Any, argv: list[str], jobs: list[tuple[Any, ...]]
 ) -> None:
     done = run_app(my_app, "-m", *argv)
-    assert (done.code, done.err) == (0, "")
+    assert done.code == 0
+    assert len(_sweep_report(done.err)) == len(jobs)
     assert _jobs("a", "db") == jobs
 
 
@@ -241,6 +257,7 @@ def test_a_bad_option_fails_before_any_job_runs(run_app: Any) -> None:
     done = run_app(my_app, "-m", "a=1,2", "db=mysql,mysqll")
     assert (done.code, JOBS) == (1, [])
     assert done.err.startswith(
-        "In the override 'db=mysqll': Could not load 'db/mysqll': no option 'mysqll' in config "
-        "group 'db'.\n  Available options: mysql, postgresql. Did you mean 'mysql'?\n"
+        "In 'config': Could not find 'db/mysqll'\n\n"
+        "Available options in 'db':\n\tmysql\n\tpostgresql\nConfig search path:\n"
     )
+    assert "\nThe option was chosen by the override 'db=mysqll'.\nDid you mean 'mysql'?" in done.err

@@ -22,7 +22,7 @@ LOG = logging.getLogger("my_task")
 SEEN: list[dict[str, Any]] = []
 
 
-@hydria.main(config_path=str(CONF), config_name="config")
+@hydria.main(config_path=str(CONF), config_name="config", version_base=None)
 def my_app(cfg: DictConfig) -> Any:
     hydra = hydria.HydraConfig.get()
     LOG.info("a=%s", cfg.a)

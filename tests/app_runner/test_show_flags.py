@@ -18,7 +18,7 @@ JOB_NAME = Path(__file__).stem
 RAN: list[DictConfig] = []
 
 
-@hydria.main(config_path=str(CONF), config_name="config")
+@hydria.main(config_path=str(CONF), config_name="config", version_base=None)
 def my_app(cfg: DictConfig) -> Any:
     RAN.append(cfg)
     return "ran"
@@ -217,7 +217,8 @@ def test_hydra_help(run_app: Any) -> None:
     done = run_app(my_app, "--hydra-help")
     assert (done.code, done.err, RAN) == (0, "", [])
     assert done.out.startswith(
-        f"Hydra ({hydria.__version__})\nSee https://hydra.cc for more info.\n\n== Flags ==\n"
+        f"hydria ({hydria.__version__}), running Hydra 1.3 apps\n"
+        "See https://hydra.cc for more info.\n\n== Flags ==\n"
         "--help,-h : Application's help\n--hydra-help : Hydra's help\n"
     )
     assert "\n--cfg,-c : Show config instead of running [job|hydra|all]\n" in done.out
@@ -270,7 +271,8 @@ USAGE = usage_text("my_app.py") + "\nmy_app.py: error: "
         ),
         pytest.param(
             ["--resolve"],
-            "--resolve can only be used with --cfg, --explain KEY or --help",
+            "The --resolve flag can only be used in conjunction with --cfg or --help "
+            "(or --explain KEY)",
             id="resolve-alone",
         ),
         pytest.param(

@@ -16,7 +16,7 @@ from hydria.errors import JobContextError
 CONF = Path(__file__).parent / "data" / "conf"
 
 
-@hydria.main(config_path=str(CONF), config_name="config")
+@hydria.main(config_path=str(CONF), config_name="config", version_base=None)
 def my_app(cfg: DictConfig) -> Any:
     return os.getcwd(), utils.get_original_cwd(), utils.to_absolute_path("data/x.csv")
 
@@ -44,7 +44,7 @@ def test_the_object_helpers_are_hydrias() -> None:
     assert (utils.get_object, utils.get_method) == (hydria.get_object, hydria.get_method)
 
 
-@hydria.main(config_path=str(CONF), config_name="config")
+@hydria.main(config_path=str(CONF), config_name="config", version_base=None)
 def building_app(cfg: DictConfig) -> Any:
     return hydria.instantiate({"_target_": "collections.OrderedDict", "a": cfg.a})
 

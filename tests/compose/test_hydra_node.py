@@ -301,7 +301,7 @@ def test_bad_type_in_a_hydra_override_fails(return_hydra_config: bool) -> None:
     with pytest.raises(CompositionError) as info:
         _compose(["hydra.job.chdir=abc"], return_hydra_config=return_hydra_config)
     assert str(info.value) == (
-        "Override 'hydra.job.chdir=abc' could not be applied: "
+        "Error merging override hydra.job.chdir=abc\n"
         "Value 'abc' is not a valid bool (type str)\n"
         "    full_key: hydra.job.chdir\n"
         "    reference_type=JobConf\n"
@@ -314,13 +314,13 @@ def test_bad_type_in_a_hydra_override_fails(return_hydra_config: bool) -> None:
     [
         pytest.param(
             "hydra.mode=bad",
-            "Override 'hydra.mode=bad' could not be applied: Invalid value 'bad', expected one "
+            "Error merging override hydra.mode=bad\nInvalid value 'bad', expected one "
             "of [RUN, MULTIRUN]\n    full_key: hydra.mode\n    object_type=HydraConf",
             id="enum",
         ),
         pytest.param(
             "hydra.job.name=null",
-            "Override 'hydra.job.name=null' could not be applied: field 'hydra.job.name' is not "
+            "Error merging override hydra.job.name=null\nfield 'hydra.job.name' is not "
             "Optional\n    full_key: hydra.job.name\n    reference_type=JobConf\n"
             "    object_type=JobConf",
             id="not-optional",
@@ -349,13 +349,14 @@ def test_unknown_builtin_option() -> None:
     with pytest.raises(MissingOptionError) as info:
         _compose(["hydra/launcher=nope"])
     assert str(info.value) == (
-        "In the override 'hydra/launcher=nope': Could not load 'hydra/launcher/nope': no option "
-        "'nope' in config group 'hydra/launcher'.\n"
-        "  Available options: basic, joblib, ray, submitit_local, submitit_slurm.\n"
-        "  Searched:\n"
-        "    provider=hydra, path=pkg://hydria.builtin.conf\n"
-        f"    provider=main, path=file://{DATA}\n"
-        "    provider=schema, path=structured://"
+        "In 'hydra/config': Could not find 'hydra/launcher/nope'\n\n"
+        "Available options in 'hydra/launcher':\n"
+        "\tbasic\n\tjoblib\n\tray\n\tsubmitit_local\n\tsubmitit_slurm\n"
+        "Config search path:\n"
+        "\tprovider=hydra, path=pkg://hydria.builtin.conf\n"
+        f"\tprovider=main, path=file://{DATA}\n"
+        "\tprovider=schema, path=structured://\n"
+        "The option was chosen by the override 'hydra/launcher=nope'."
     )
 
 

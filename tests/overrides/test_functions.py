@@ -207,7 +207,7 @@ def test_quoted_strings_inside_lists_stay_quoted() -> None:
             "json_str(interval(0,1))", "interval() cannot be cast to json_str", id="json-interval"
         ),
         pytest.param("json_str(glob(a))", "glob() cannot be written as JSON", id="json-glob"),
-        pytest.param("choice()", "needs at least one value", id="empty-choice"),
+        pytest.param("choice()", "empty choice is not legal", id="empty-choice"),
         pytest.param(
             "choice(null, 1)",
             "argument 1 must be a string, an int, a float, a bool, a list, a dict or choice(),"
@@ -215,7 +215,7 @@ def test_quoted_strings_inside_lists_stay_quoted() -> None:
             id="choice-null",
         ),
         pytest.param(
-            "choice(choice(a))", "choice() cannot be nested in choice()", id="choice-in-choice"
+            "choice(choice(a))", "nesting choices is not supported", id="choice-in-choice"
         ),
         pytest.param(
             "choice(a, choice(b,c))",
@@ -260,7 +260,7 @@ def test_quoted_strings_inside_lists_stay_quoted() -> None:
             "argument 2 must be a string, choice(), range() or interval(), not glob()",
             id="tag-glob",
         ),
-        pytest.param("sort()", "needs something to sort", id="sort-nothing"),
+        pytest.param("sort()", "empty sort input", id="sort-nothing"),
         pytest.param(
             "sort(1, [2])",
             "several values to sort must be primitives, not a list",
@@ -315,8 +315,11 @@ def test_quoted_strings_inside_lists_stay_quoted() -> None:
 def test_function_errors(call: str, reason: str) -> None:
     with pytest.raises(OverrideValueError) as caught:
         _value(call)
-    first_line = str(caught.value).splitlines()[0]
-    assert f": {reason} (at column 3)" in first_line, first_line
+    # Hydra's wording: the override, then the failing call and why
+    heading, evaluating = str(caught.value).splitlines()[:2]
+    assert heading == f"Error parsing override 'x={call}'"
+    assert evaluating.startswith(f"{caught.value.kind} while evaluating '"), evaluating
+    assert evaluating.endswith(f": {reason}"), evaluating
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,7 @@ import sys
 import hydria
 
 
-@hydria.main(config_path="conf", config_name="config")
+@hydria.main(config_path="conf", config_name="config", version_base=None)
 def main(cfg):
     print(f"db={cfg.db.host}:{cfg.db.port} layers={list(cfg.model.layers)} cwd={os.getcwd()}")
     if cfg.get("fail"):
@@ -76,7 +76,7 @@ def seen() -> list[dict[str, Any]]:
 def my_app(conf: Path, seen: list[dict[str, Any]]) -> Callable[[], Any]:
     """An app on the tree at `conf`, run in-process; its task records what it saw in `seen`."""
 
-    @hydria.main(config_path=str(conf), config_name="config")
+    @hydria.main(config_path=str(conf), config_name="config", version_base=None)
     def my_app(cfg: Any) -> Any:
         seen.append(
             {

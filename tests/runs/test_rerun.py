@@ -154,9 +154,8 @@ def test_experimental_rerun_warns_when_the_config_cannot_be_composed(
     assert [s["db"] for s in seen] == ["pghost:5432"]
     [warning] = caught
     assert re.fullmatch(
-        r"--experimental-rerun: cannot compose this run's config again \(In the override "
-        r"'db=postgresql': Could not load 'db/postgresql': no option 'postgresql' in config "
-        r"group 'db'\.\); running the saved config",
+        r"--experimental-rerun: cannot compose this run's config again \(In 'config': "
+        r"Could not find 'db/postgresql'\); running the saved config",
         str(warning.message),
     )
 

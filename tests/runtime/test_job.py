@@ -132,7 +132,9 @@ def test_failed_task_is_reported_and_everything_restored(
     assert ret.status is JobStatus.FAILED
     assert isinstance(ret.error, ValueError) and str(ret.error) == "task failed"
     assert ret.error.__traceback__ is not None
-    assert ret.return_value is None
+    assert ret.value is None
+    with pytest.raises(ValueError, match="^task failed$"):
+        ret.return_value  # noqa: B018 - Hydra's JobReturn raises the task's error here
     assert os.getcwd() == str(tmp_path)
     assert "HYDRIA_T_VAR" not in os.environ
     assert root.handlers == handlers

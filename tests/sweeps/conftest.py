@@ -16,7 +16,7 @@ APP = """
 import os, signal, sys, time
 import hydria
 
-@hydria.main(config_path="conf", config_name="config")
+@hydria.main(config_path="conf", config_name="config", version_base=None)
 def app(cfg):
     a = cfg.a
     if os.environ.get("TRACE_DIR"):

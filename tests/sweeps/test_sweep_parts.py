@@ -4,7 +4,7 @@ finding and configuring launchers and sweepers."""
 from __future__ import annotations
 
 import io
-import logging
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -131,16 +131,19 @@ def test_records_as_csv() -> None:
 # progress
 
 
-def test_line_progress_logs_one_line_per_finished_job(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="hydria.sweep")
+def test_line_progress_writes_one_line_per_finished_job_to_stderr(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     progress = LineProgress(total=3, already_done=1)
     progress.started(1, ["a=1"])
     progress.finished(_record(1, duration=1.5, return_value=0.25))
     progress.started(2, ["a=2"])
     progress.finished(_record(2, "failed", duration=0.5, error="ValueError: x"))
-    assert [r.getMessage() for r in caplog.records] == [
-        "[2/3] #1 a=1: completed in 1.50 s, returned 0.25",
-        "[3/3, 1 failed] #2 a=2: FAILED after 0.50 s: ValueError: x",
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert re.sub(r"^\[[-\d :,]{23}\]", "[TIME]", err, flags=re.MULTILINE).splitlines() == [
+        "[TIME][HYDRA] [2/3] #1 a=1: completed in 1.50 s, returned 0.25",
+        "[TIME][HYDRA] [3/3, 1 failed] #2 a=2: FAILED after 0.50 s: ValueError: x",
     ]
 
 
@@ -293,7 +296,7 @@ class _FakePool:
             self.broken = True
             self.pending.append(future)
         else:
-            future.set_result(JobReturn(status=JobStatus.COMPLETED, return_value=name, started=1.0))
+            future.set_result(JobReturn(status=JobStatus.COMPLETED, value=name, started=1.0))
         return future
 
     def shutdown(self, wait: bool = True, kill_workers: bool = False) -> None:

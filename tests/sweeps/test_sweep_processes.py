@@ -50,7 +50,28 @@ def test_parallel_jobs_run_in_worker_processes_in_job_order(
         saved = (tmp_path / "sw" / str(num) / ".hydra" / "overrides.yaml").read_text()
         assert saved == f"- a={num + 1}\n"
     assert "Joblib launcher: 4 jobs on 2 worker processes" in done.out
-    assert done.out.count("completed in") == 4
+    assert done.err.count("completed in") == 4 and "completed in" not in done.out
+
+
+def test_progress_and_summary_go_to_stderr_leaving_stdout_to_the_jobs(
+    sweep_app: Callable[..., Done],
+) -> None:
+    done = sweep_app("-m", "a=1,2", "hydra.sweep.dir=sw")
+    assert done.code == 0, done.err
+    stamp = r"\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\]\[HYDRA\] "
+    # stdout: the launcher's lines, where Hydra 1.3 logs them (hydra_logging: stdout)
+    assert re.fullmatch(
+        f"{stamp}Launching 2 jobs locally\n{stamp}\t#0 : a=1\n{stamp}\t#1 : a=2\n", done.out
+    ), done.out
+    lines = done.err.splitlines()
+    assert re.fullmatch(f"{stamp}\\[1/2\\] #0 a=1: completed in [\\d.]+ s, returned .*", lines[0])
+    assert re.fullmatch(f"{stamp}\\[2/2\\] #1 a=2: completed in [\\d.]+ s, returned .*", lines[1])
+    assert lines[2] == "Sweep sw: 2 jobs, 2 completed, 0 not"
+    assert lines[3].split() == ["#", "overrides", "status", "return", "value"]
+    assert [line.split()[:3] for line in lines[4:]] == [
+        ["0", "a=1", "completed"],
+        ["1", "a=2", "completed"],
+    ]
 
 
 def test_a_failing_job_does_not_stop_the_others(
@@ -69,7 +90,7 @@ def test_a_failing_job_does_not_stop_the_others(
     assert done.err.endswith(
         f"1 of 3 jobs failed; every failure is in {Path('sw', 'results.jsonl')}\n"
     )
-    assert re.search(r"^1  a=boom +FAILED +ValueError: boom in the task$", done.out, re.MULTILINE)
+    assert re.search(r"^1  a=boom +FAILED +ValueError: boom in the task$", done.err, re.MULTILINE)
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ APP = textwrap.dedent(
     import os
     import hydria
 
-    @hydria.main(config_path="conf", config_name="config")
+    @hydria.main(config_path="conf", config_name="config", version_base=None)
     def app(cfg):
         import mlflow, wandb
         if wandb.run is not None:          # the task logs to the run the callback opened
@@ -62,8 +62,8 @@ RunApp = Callable[..., subprocess.CompletedProcess[str]]
 
 @pytest.fixture
 def tracked_app(tmp_path: Path, mlflow_template: Path) -> RunApp:
-    """`tracked_app(*argv)`: run the app in `tmp_path` with wandb offline and the MLflow
-    store at `tmp_path/mlflow.db`."""
+    """`tracked_app(*argv, **env)`: run the app in `tmp_path` with wandb offline and the
+    MLflow store at `tmp_path/mlflow.db`, with `env` added to its environment."""
     for rel, text in FILES.items():
         (tmp_path / "conf" / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "conf" / rel).write_text(text)
@@ -81,11 +81,11 @@ def tracked_app(tmp_path: Path, mlflow_template: Path) -> RunApp:
         }
     )
 
-    def run(*argv: str) -> subprocess.CompletedProcess[str]:
+    def run(*argv: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "app.py", *argv],
             cwd=tmp_path,
-            env=env,
+            env={**env, **extra_env},
             capture_output=True,
             text=True,
             timeout=300,

@@ -158,7 +158,7 @@ def test_the_libraries_are_imported_only_by_the_callbacks_that_use_them(
         "atexit.register(lambda: print('imported:', "
         "sorted(m for m in ('wandb', 'mlflow') if m in sys.modules)))\n"
         "import hydria\n"
-        "@hydria.main(config_path='conf', config_name='config')\n"
+        "@hydria.main(config_path='conf', config_name='config', version_base=None)\n"
         "def app(cfg):\n    return 1\n"
         "app()\n"
     )
@@ -186,3 +186,59 @@ def test_a_sweep_on_ray_is_tracked_where_the_jobs_run(tracked_app: RunApp, tmp_p
         ("lr=0.2", "FINISHED"),
     ]
     assert {r.data.tags["mlflow.parentRunId"] for r in children} == {parent.info.run_id}
+
+
+@pytest.mark.parametrize(
+    ("argv", "missing", "extra"),
+    [
+        pytest.param(["hydra/callbacks=wandb"], "wandb", "wandb", id="wandb"),
+        pytest.param(["hydra/callbacks=mlflow"], "mlflow", "mlflow", id="mlflow"),
+        pytest.param(["hydra/callbacks=tracking"], "wandb", "wandb", id="tracking-no-wandb"),
+        pytest.param(["hydra/callbacks=tracking"], "mlflow", "mlflow", id="tracking-no-mlflow"),
+        pytest.param(["-m", "hydra/callbacks=wandb", "lr=1,2"], "wandb", "wandb", id="sweep"),
+    ],
+)
+def test_a_missing_tracking_library_stops_the_app_before_any_job(
+    tracked_app: RunApp, tmp_path: Path, argv: list[str], missing: str, extra: str
+) -> None:
+    from .conftest import APP
+
+    # the library cannot be imported in the app's process (as if not installed)
+    blocked = f"import sys\nsys.modules[{missing!r}] = None\n"
+    (tmp_path / "app.py").write_text(blocked + APP)
+    done = tracked_app(*argv)
+    assert done.returncode == 1, done.stderr
+    assert f"tracks runs with {missing}, which is not installed" in done.stderr
+    assert f"pip install hydria[{extra}]" in done.stderr
+    assert "ModuleNotFoundError" not in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "outputs").exists() and not (tmp_path / "multirun").exists()
+
+
+@pytest.mark.parametrize(
+    ("wandb_dir", "argv"),
+    [
+        pytest.param("wandb_files", [], id="relative"),
+        pytest.param("wandb_files", ["hydra.job.chdir=true"], id="relative-after-chdir"),
+        pytest.param("ABSOLUTE", [], id="absolute"),
+    ],
+)
+def test_wandb_writes_into_WANDB_DIR_when_it_is_set(
+    tracked_app: RunApp, tmp_path: Path, wandb_dir: str, argv: list[str]
+) -> None:
+    if wandb_dir == "ABSOLUTE":
+        wandb_dir = str(tmp_path / "elsewhere" / "wandb_files")
+    done = tracked_app("hydra/callbacks=wandb", *argv, WANDB_DIR=wandb_dir)
+    assert done.returncode == 0, done.stderr
+    where = tmp_path / wandb_dir  # relative: from where the app was started
+    [run_dir] = list(where.glob("wandb/offline-run-*"))
+    assert read_run(run_dir)["run"]["project"] == "app"
+    assert not list((tmp_path / "outputs").glob("**/wandb"))
+
+
+def test_without_WANDB_DIR_wandb_writes_into_the_jobs_output_dir(
+    tracked_app: RunApp, tmp_path: Path
+) -> None:
+    done = tracked_app("hydra/callbacks=wandb")
+    assert done.returncode == 0, done.stderr
+    [output_dir] = list((tmp_path / "outputs").glob("*/*"))
+    assert len(list(output_dir.glob("wandb/offline-run-*"))) == 1

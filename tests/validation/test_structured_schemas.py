@@ -79,7 +79,7 @@ def test_a_bad_value_from_an_override_names_the_override(
     with pytest.raises(CompositionError) as info:
         hydria.compose("config", ["db.port=zz"], config_dir=conf, store=store)
     assert str(info.value).startswith(
-        "Override 'db.port=zz' could not be applied: Value 'zz' of type 'str' could not be "
+        "Error merging override db.port=zz\nValue 'zz' of type 'str' could not be "
         "converted to Integer"
     )
 

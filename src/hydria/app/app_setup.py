@@ -21,6 +21,7 @@ from hydria.repository import (
     ConfigStore,
     ParsedFileCache,
     SearchPathEntry,
+    apply_search_path_plugins,
     package_directory,
 )
 
@@ -49,14 +50,20 @@ def disk_cache_dir() -> str | None:
     return os.path.join(base, "hydria", "configs")
 
 
+_MAIN_MODULE_VARIABLES = ("HYDRA_MAIN_MODULE", "FB_PAR_MAIN_MODULE", "FB_XAR_MAIN_MODULE")
+
+
 def app_source(task: Callable[..., Any]) -> AppSource:
     """Find the file or module that defines `task` (unwrapping decorators)."""
     while hasattr(task, "__wrapped__"):
         task = task.__wrapped__
     module = getattr(task, "__module__", None)
-    override = os.environ.get("HYDRA_MAIN_MODULE")
-    if override:
-        module = override
+    # Hydra's names for "this app runs as that module" (the FB_* ones come from
+    # packagers that run apps from an archive, where no file path exists)
+    for variable in _MAIN_MODULE_VARIABLES:
+        if os.environ.get(variable):
+            module = os.environ[variable]
+            break
     if module not in (None, "__main__"):
         return AppSource(calling_file=None, calling_module=module)
     code = getattr(task, "__code__", None)
@@ -72,7 +79,9 @@ def primary_source_url(source: AppSource, config_path: str | None) -> str | None
     if config_path is not None and (os.path.isabs(config_path) or config_path.startswith("pkg://")):
         return config_path if config_path.startswith("pkg://") else f"file://{config_path}"
     if config_path is None:
-        return None
+        # Run as a module, an app without config_path still reads its own package (Hydra).
+        package = (source.calling_module or "").rpartition(".")[0]
+        return f"pkg://{package}" if source.calling_file is None and package else None
     if source.calling_file is not None:
         base = os.path.realpath(os.path.dirname(os.path.abspath(source.calling_file)))
         return "file://" + os.path.normpath(os.path.join(base, config_path))
@@ -82,27 +91,29 @@ def primary_source_url(source: AppSource, config_path: str | None) -> str | None
     while path.startswith("../"):
         path = path[3:]
         package = package.rpartition(".")[0]
+    if not package and path.strip("./") == "":
+        return "pkg://"  # a top-level module has no package to be relative to
     return f"pkg://{package}/{path}" if package else f"pkg://{path}"
 
 
 def app_search_path(
     primary_url: str | None, extra_dirs: Sequence[str]
 ) -> tuple[SearchPathEntry, ...]:
-    """Hydra's search path for an app: hydria's own configs, the primary source, the
-    `--config-dir`s, then the ConfigStore.
+    """Hydra's search path for an app: hydria's own configs, the primary source, what
+    installed search path plugins add, the `--config-dir`s, then the ConfigStore.
 
     Raises:
         MissingConfigError: a `--config-dir` does not exist.
+        PluginError: a search path plugin fails.
     """
     entries = [SearchPathEntry("hydra", f"pkg://{BUILTIN_CONF_PACKAGE}")]
     if primary_url is not None:
         entries.append(SearchPathEntry("main", primary_url))
+    entries = list(apply_search_path_plugins(entries))
     for extra in extra_dirs:
         path = os.path.abspath(extra)
         if not os.path.isdir(path):
-            raise MissingConfigError(
-                f"Additional config directory '{path}' (from --config-dir) not found"
-            )
+            raise MissingConfigError(f"Additional config directory '{path}' not found")
         entries.append(SearchPathEntry("command-line", f"file://{path}"))
     entries.append(SearchPathEntry("schema", "structured://"))
     return tuple(entries)
@@ -119,6 +130,12 @@ def app_repository(
             raise MissingConfigError(
                 f"Primary config directory not found: '{entry.location}'. Check that "
                 "config_path (or --config-path) points to an existing directory."
+            )
+        if entry.scheme == "pkg" and not entry.location.strip("/"):
+            raise MissingConfigError(  # Hydra's phrase first: users' tests match on it
+                "Primary config module is empty. The app runs as a top-level module, so "
+                "config_path is relative to no package: run it from a package, or give "
+                "config_path as an absolute path or pkg://package"
             )
         if entry.scheme == "pkg" and package_directory(entry.location) is None:
             raise MissingConfigError(

@@ -385,7 +385,10 @@ def _check_combination(request: RunRequest) -> None:
     if request.command in ("version", "experimental_rerun", "help"):
         return
     if request.resolve and request.cfg is None and not request.explain:
-        raise UsageError("--resolve can only be used with --cfg, --explain KEY or --help")
+        raise UsageError(  # Hydra's phrase first: users' tests match on it
+            "The --resolve flag can only be used in conjunction with --cfg or --help "
+            "(or --explain KEY)"
+        )
     if request.hydra_help:
         return
     commands = (

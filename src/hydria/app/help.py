@@ -40,6 +40,8 @@ BUILTIN_PLUGINS: Mapping[str, tuple[str, ...]] = {
 
 _T = TypeVar("_T")
 _PLACEHOLDERS = ("APP_CONFIG_GROUPS", "CONFIG", "FLAGS_HELP", "HYDRA_CONFIG_GROUPS")
+# The first line of Hydra's default `--hydra-help` template, as written.
+_HYDRA_HELP_TITLE = "Hydra (${hydra.runtime.version})\n"
 # Hydra's completion plugins' examples; zsh uses the bash completion.
 _COMPLETION_EXAMPLES = (
     ("Bash", 'eval "$({command} -sc {action}=bash)"'),
@@ -127,6 +129,25 @@ def _template(hydra_node: DictConfig, key: str) -> str:
     return template
 
 
+def _named_for_hydria(hydra_node: DictConfig, template: str) -> str:
+    """The `--hydra-help` text's title, when the template is Hydra's default one.
+
+    That template opens with `Hydra (${hydra.runtime.version})`, which names Hydra with
+    hydria's version (`hydra.runtime.version` holds the version of what runs the app).
+    The `hydra` node keeps Hydra's text, since it is saved in `.hydra/hydra.yaml` as Hydra
+    saves it; only the printed help names hydria. Any other template (set in a config or
+    with `hydra.hydra_help.template=...`, with the same placeholders and interpolations as
+    in Hydra) is printed as written.
+    """
+    raw = hydra_node["hydra_help"]._get_node("template")
+    written = raw._value() if raw is not None else None
+    if not isinstance(written, str) or not written.startswith(_HYDRA_HELP_TITLE):
+        return template
+    version = str(OmegaConf.select(hydra_node, "runtime.version", default=__version__))
+    _, newline, rest = template.partition("\n")
+    return f"hydria ({version}), running Hydra 1.3 apps{newline}{rest}"
+
+
 def _fill(template: str, where: str, values: Mapping[str, str]) -> str:
     known = ", ".join(f"${name}" for name in _PLACEHOLDERS)
     try:
@@ -157,7 +178,10 @@ def _render_help(
         "APP_CONFIG_GROUPS": _format_groups(groups, hydra=False),
         "CONFIG": config_yaml,
     }
-    return _fill(_template(hydra_node, key), f"hydra.{key}.template", values)
+    template = _template(hydra_node, key)
+    if key == "hydra_help":
+        template = _named_for_hydria(hydra_node, template)
+    return _fill(template, f"hydra.{key}.template", values)
 
 
 def render_app_help(

@@ -17,6 +17,7 @@ from typing import Any
 from omegaconf import Container, DictConfig, ListConfig, Node, OmegaConf, open_dict
 from omegaconf.errors import InterpolationToMissingValueError, MissingMandatoryValue
 
+from hydria.app import debug_info, initialization
 from hydria.app.app_setup import (
     AppSource,
     app_repository,
@@ -26,13 +27,14 @@ from hydria.app.app_setup import (
     primary_source_url,
 )
 from hydria.app.cli import RunRequest, parse_args
+from hydria.app.initialization import Initialized
 from hydria.app.report import report, report_task_error, report_task_traceback
 from hydria.app.task_model import config_model_of, with_config_model
 from hydria.builtin import RunMode
 from hydria.compose import Composition, Memos, compose_config
 from hydria.errors import HydriaError, UsageError
 from hydria.overrides import parse_overrides
-from hydria.repository import ConfigRepository, ConfigStore, ParsedFileCache
+from hydria.repository import ConfigRepository, ConfigStore, ParsedFileCache, SearchPathEntry
 from hydria.runtime import (
     JobSpec,
     JobStatus,
@@ -46,6 +48,7 @@ from hydria.runtime import (
 )
 from hydria.runtime.callbacks import Callbacks
 from hydria.version import __version__
+from hydria.version_base import CURRENT_VERSION
 
 _PARSED_FILES = ParsedFileCache()
 _MEMOS = Memos.create(disk_dir=disk_cache_dir())
@@ -68,6 +71,11 @@ class App:
     config_name: str | None
     source: AppSource
     config_model: type | None = None  # the pydantic model the task's parameter asks for
+    # what `version_base` the decorator was given, read ("1.1", "1.3"): recorded in
+    # hydra.runtime.version_base, from where a job decides a null hydra.job.chdir
+    version_base: str = CURRENT_VERSION
+    # False: neither hydra_logging nor job_logging is applied (in-process test runners)
+    configure_logging: bool = True
 
     @property
     def job_task(self) -> Callable[[DictConfig], Any]:
@@ -86,10 +94,13 @@ class App:
             extra.append(SchemaCheck("", self.config_model, "the task's annotation"))
         validate_composition(composition, extra)
 
-    def repository(self, request: RunRequest) -> ConfigRepository:
+    def search_path(self, request: RunRequest) -> tuple[SearchPathEntry, ...]:
         config_path = request.config_path if request.config_path is not None else self.config_path
         extra = [request.config_dir] if request.config_dir else []
-        entries = app_search_path(primary_source_url(self.source, config_path), extra)
+        return app_search_path(primary_source_url(self.source, config_path), extra)
+
+    def repository(self, request: RunRequest) -> ConfigRepository:
+        entries = self.search_path(request)
         return app_repository(entries, store=ConfigStore.instance(), cache=_PARSED_FILES)
 
     def config_name_for(self, request: RunRequest) -> str | None:
@@ -115,6 +126,7 @@ def _compose(
         return_hydra_config=True,
         job_name=app.source.job_name,
         version=__version__,
+        version_base=app.version_base,
         skip_missing=skip_missing,
         sweeps_allowed=sweeps_allowed,
         memos=_MEMOS,
@@ -127,7 +139,7 @@ def _multirun(app: App, request: RunRequest, overrides: list[str]) -> list[Any]:
 
     Every job of a batch is composed before any runs (so a bad option fails early, as
     in Hydra); a failing job does not stop the others; at the end a summary table is
-    printed and the exit code is 1 if any job failed (130 after Ctrl-C).
+    printed on stderr and the exit code is 1 if any job failed (130 after Ctrl-C).
     """
     from hydria.plugins import load_plugin  # only sweeps need these (start-up cost)
     from hydria.sweep import ResultsFile, execute_sweep, make_progress, summary_table
@@ -164,6 +176,7 @@ def _multirun(app: App, request: RunRequest, overrides: list[str]) -> list[Any]:
             task_overrides=tuple(str(t) for t in task),
             dir_key="hydra.sweep.dir",
             subdir_key="hydra.sweep.subdir",
+            configure_logging=app.configure_logging,
             callbacks=callbacks,
             log_errors=True,
             owned=True,
@@ -173,7 +186,9 @@ def _multirun(app: App, request: RunRequest, overrides: list[str]) -> list[Any]:
     configured: frozenset[str] | None = None
     token = push_job(cfg.hydra)
     try:
-        configured = configure_logging(cfg.hydra.hydra_logging, cfg.hydra.verbose)
+        if app.configure_logging:
+            configured = configure_logging(cfg.hydra.hydra_logging, cfg.hydra.verbose)
+            _log_debug_info(master)
         sweep_dir = Path(str(cfg.hydra.sweep.dir))
         results = ResultsFile(sweep_dir)
         completed = _completed_jobs(results, batches) if resume else {}
@@ -204,10 +219,12 @@ def _multirun(app: App, request: RunRequest, overrides: list[str]) -> list[Any]:
     if outcome.submitted and not outcome.failures and not outcome.interrupted:
         print(_submitted_text(sweep_dir, outcome.submitted))
         return []
-    if records:
+    if records:  # on stderr, as the progress lines: stdout is the task's
         done = sum(r.status == "completed" for r in records)
-        print(f"Sweep {sweep_dir}: {total} jobs, {done} completed, {len(outcome.failed)} not")
-        print(summary_table(records))
+        sys.stderr.write(
+            f"Sweep {sweep_dir}: {total} jobs, {done} completed, {len(outcome.failed)} not\n"
+            f"{summary_table(records)}\n"
+        )
     if outcome.interrupted:
         kept = [a for a in sys.argv[1:] if not a.startswith(("hydra.sweep.dir=", "--resume"))]
         again = [shlex.quote(a) for a in [*kept, "--resume", f"hydra.sweep.dir={sweep_dir}"]]
@@ -394,8 +411,8 @@ def _multirun_from_flag(app: App, request: RunRequest) -> list[Any]:
     overrides = list(request.overrides)
     mode = _mode_from_config(app, request)
     if mode == "RUN":
-        warnings.warn(
-            "Running the app with --multirun, overriding hydra.mode=RUN from the config",
+        warnings.warn(  # Hydra's wording, which users' tests match on
+            "\n\tRunning Hydra app with --multirun, overriding with `hydra.mode=MULTIRUN`.",
             UserWarning,
             stacklevel=1,
         )
@@ -453,7 +470,9 @@ def _run(app: App, request: RunRequest) -> Any:
     snapshot = snapshot_logging()
     configured: frozenset[str] | None = None
     try:
-        configured = configure_logging(cfg.hydra.hydra_logging, cfg.hydra.verbose)
+        if app.configure_logging:
+            configured = configure_logging(cfg.hydra.hydra_logging, cfg.hydra.verbose)
+            _log_debug_info(composition)
         task = OmegaConf.to_container(cfg.hydra.overrides.task)
         assert isinstance(task, list)
         config_name = app.config_name_for(request)
@@ -467,6 +486,7 @@ def _run(app: App, request: RunRequest) -> Any:
                 config=cfg,
                 task=app.job_task,
                 task_overrides=tuple(str(t) for t in task),
+                configure_logging=app.configure_logging,
                 callbacks=callbacks,
             )
         )
@@ -538,7 +558,10 @@ def _dispatch(app: App, request: RunRequest) -> Any:
     if request.experimental_rerun is not None:
         return _rerun(app, request)
     if request.resolve and request.cfg is None and not request.help and not request.explain:
-        raise UsageError("--resolve can only be used with --cfg, --explain KEY or --help")
+        raise UsageError(  # Hydra's phrase first: users' tests match on it
+            "The --resolve flag can only be used in conjunction with --cfg or --help "
+            "(or --explain KEY)"
+        )
     if request.help or request.hydra_help:
         composition = _compose(app, request, request.overrides)
         cfg = composition.config
@@ -570,20 +593,34 @@ def _dispatch(app: App, request: RunRequest) -> Any:
         return None
     if request.info is not None:
         composition = _compose(app, request, request.overrides)
-        cfg = composition.config
-        job = _without_hydra(cfg)
-        print(
-            _help_text().render_info(
-                request.info,
-                search_path=composition.repository.search_path,
-                defaults=composition.defaults,
-                config_yaml=OmegaConf.to_yaml(job),
-                sources=_config_sources(composition),
-                **({"plugins": _installed_plugins()} if request.info in ("all", "plugins") else {}),
-            )
-        )
+        print(_info_text(request.info, composition))
         return None
     return _run(app, request)
+
+
+def _info_text(kind: str, composition: Composition, *, config_yaml: str | None = None) -> str:
+    """`--info KIND` for a composition; `config_yaml` replaces its composed config."""
+    if config_yaml is None:
+        config_yaml = OmegaConf.to_yaml(_without_hydra(composition.config))
+    text: str = _help_text().render_info(
+        kind,
+        search_path=composition.repository.search_path,
+        defaults=composition.defaults,
+        config_yaml=config_yaml,
+        sources=_config_sources(composition),
+        **({"plugins": _installed_plugins()} if kind in ("all", "plugins") else {}),
+    )
+    return text
+
+
+def _log_debug_info(composition: Composition) -> None:
+    """Hydra's debug dump (`--info all`) at the start of a run or a sweep, logged
+    through `hydra_logging` when `hydra.verbose` asks for it (see `debug_info`)."""
+    if debug_info.wants_debug_info():
+        debug_info.log_debug_info(
+            _info_text("all", composition, config_yaml=""),
+            OmegaConf.to_yaml(_without_hydra(composition.config)),
+        )
 
 
 def _config_sources(composition: Composition) -> dict[str, str]:
@@ -605,16 +642,19 @@ def _config_sources(composition: Composition) -> dict[str, str]:
 
 
 def _installed_plugins() -> dict[str, list[str]]:
-    """What `--info plugins` lists: the config sources, and the launchers and sweepers
-    known by name (built-ins, then installed entry points), by class name."""
+    """What `--info plugins` lists: the config sources, the launchers and sweepers
+    known by name (built-ins, then installed entry points), and the installed search
+    path plugins, by class name."""
     from hydria.app.help import BUILTIN_PLUGINS
     from hydria.plugins import plugin_names
+    from hydria.repository.plugin_search_path import search_path_plugins  # kept off start-up
 
     names = plugin_names()
     return {
         "ConfigSource": list(BUILTIN_PLUGINS["ConfigSource"]),
         "Launcher": list(dict.fromkeys(n.rsplit(".", 1)[-1] for n in names["launcher"])),
         "Sweeper": list(dict.fromkeys(n.rsplit(".", 1)[-1] for n in names["sweeper"])),
+        "SearchPathPlugin": [cls.__name__ for cls in search_path_plugins()],
     }
 
 
@@ -623,23 +663,51 @@ def run_app(app: App, argv: Sequence[str]) -> Any:
 
     Every error is reported here (message, exit code); only `main` exits the process.
     """
-    register_resolvers()
     try:
-        request = parse_args(argv)
-        return _dispatch(app, request)
+        return dispatch(app, argv)
     except AppExit:
         raise
     except Exception as exc:  # noqa: BLE001 - report() turns every error into a message
         raise AppExit(report(exc)) from None
 
 
+def dispatch(app: App, argv: Sequence[str]) -> Any:
+    """`run_app` without the reporting: an error in the command line, the configs or the
+    set-up comes out as the exception it is (for in-process test runners, which assert
+    on it). A failing task is still reported, and raises `AppExit`.
+
+    While it runs, the app's search path is in effect for `compose()` calls without a
+    config source (Hydra's GlobalHydra); it is cleared at the end, as Hydra does.
+    """
+    register_resolvers()
+    request = parse_args(argv)
+    initialization.activate(
+        Initialized(
+            search_path=app.search_path(request),
+            job_name=app.source.job_name,
+            version_base=app.version_base,
+            origin=f"the app {app.source.job_name!r}",
+        )
+    )
+    try:
+        return _dispatch(app, request)
+    finally:
+        initialization.clear()
+
+
 def make_app(
-    task: Callable[[DictConfig], Any], config_path: str | None, config_name: str | None
+    task: Callable[[DictConfig], Any],
+    config_path: str | None,
+    config_name: str | None,
+    *,
+    version_base: str = CURRENT_VERSION,
 ) -> App:
+    """The app `@main` makes of `task`; `version_base` as `read_version_base` returned it."""
     return App(
         task=task,
         config_path=config_path,
         config_name=config_name,
         source=app_source(task),
         config_model=config_model_of(task),
+        version_base=version_base,
     )

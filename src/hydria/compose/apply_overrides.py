@@ -120,9 +120,9 @@ def apply_overrides(cfg: DictConfig, overrides: Sequence[Override]) -> None:
             _apply_one(cfg, o)
         except CompositionError:
             raise
-        except OmegaConfBaseException as exc:
-            raise CompositionError(f"Override '{o.text}' could not be applied: {exc}") from None
+        except OmegaConfBaseException as exc:  # Hydra's wording, which users' tests match
+            raise CompositionError(f"Error merging override {o.text}\n{exc}") from None
         except (ValueError, TypeError, LookupError) as exc:  # OmegaConf lets some through
             raise CompositionError(
-                f"Override '{o.text}' could not be applied to '{o.key}': {exc}"
+                f"Error merging override {o.text}\nCould not set '{o.key}': {exc}"
             ) from None

@@ -35,6 +35,7 @@ from hydria.defaults import DefaultsList, DefaultsMemo, resolve_defaults, split_
 from hydria.errors import CompositionError, ConfigContentError, SweepNotAllowedError
 from hydria.overrides import ChoiceSweep, Override, plain_value
 from hydria.repository import ConfigRepository, SearchPathEntry, as_url
+from hydria.version_base import CURRENT_VERSION, at_least
 
 HYDRA_PROVIDER = "hydra"
 
@@ -58,13 +59,12 @@ def reject_sweeps(overrides: Sequence[Override]) -> None:
         if not o.is_sweep:
             continue
         if isinstance(o.value, ChoiceSweep) and o.value.simple_form:
-            value = o.text.partition("=")[2]
+            # Hydra's wording, line for line: users' tests match on it
             raise SweepNotAllowedError(
-                f"Override '{o.text}' is ambiguous: '{value}' is a sweep over its "
-                "comma-separated values, and sweeping needs --multirun.\n"
-                f"  For a list write {o.key}=[{value}]\n"
-                f"  For a string quote it: {o.key}='{value}'\n"
-                "  To sweep, add --multirun (-m) to the command line"
+                f"Ambiguous value for argument '{o.text}'\n"
+                "1. To use it as a list, use key=[value1,value2]\n"
+                "2. To use it as string, quote the value: key=\\'value1,value2\\'\n"
+                "3. To sweep over it, add --multirun to your command line"
             )
         raise SweepNotAllowedError(f"Override '{o.text}' is a sweep; sweeps need --multirun (-m)")
 
@@ -238,9 +238,15 @@ def _build_config(
     if "hydra" in typed:
         if with_hydra or touches_hydra:
             hydra = _hydra_node(items, memos)
-        with open_dict(typed), flag_override(typed, "no_deepcopy_set_nodes", True):
+        # a frozen dataclass as the primary config makes the root read-only; as in Hydra
+        # the hydra node is still added (and the app's keys stay read-only)
+        with (
+            open_dict(typed),
+            flag_override(typed, ["no_deepcopy_set_nodes", "readonly"], [True, False]),
+        ):
             if with_hydra:
                 typed["hydra"] = hydra
+                OmegaConf.set_readonly(typed.hydra, False)
             else:
                 del typed["hydra"]
     return typed
@@ -254,6 +260,7 @@ def compose_config(
     return_hydra_config: bool = False,
     job_name: str = "app",
     version: str = "0",
+    version_base: str = CURRENT_VERSION,
     skip_missing: bool = False,
     sweeps_allowed: bool = False,
     memos: Memos | None = None,
@@ -267,6 +274,9 @@ def compose_config(
         return_hydra_config: keep the `hydra` node in the result.
         job_name: `hydra.job.name` unless a config sets it.
         version: `hydra.runtime.version`.
+        version_base: `hydra.runtime.version_base`, the version_base the app or the
+            `initialize*` asked for ("1.1", "1.3"...), already read (see hydria.version_base);
+            a job reads it back to decide `hydra.job.chdir` when that is null.
         skip_missing: leave `???` group selections out (multirun) instead of failing.
         sweeps_allowed: compose a sweep's base config (multirun): sweep overrides are
             recorded in `hydra.overrides` but not applied; sweeping `hydra.*` is an error.
@@ -281,10 +291,19 @@ def compose_config(
     else:
         reject_sweeps(overrides)
     repo = _with_searchpath(repo, config_name, overrides)
+    legacy = not at_least(version_base, "1.2")  # Hydra 1.1's defaults-list leniency
     if memos is not None:
-        defaults = memos.defaults.resolve(repo, config_name, overrides, skip_missing=skip_missing)
+        defaults = memos.defaults.resolve(
+            repo,
+            config_name,
+            overrides,
+            skip_missing=skip_missing,
+            legacy_1_1=legacy,
+        )
     else:
-        defaults = resolve_defaults(repo, config_name, overrides, skip_missing=skip_missing)
+        defaults = resolve_defaults(
+            repo, config_name, overrides, skip_missing=skip_missing, legacy_1_1=legacy
+        )
     with_hydra = return_hydra_config or any(is_hydra_override(o) for o in defaults.config_overrides)
 
     def build() -> DictConfig:
@@ -292,7 +311,11 @@ def compose_config(
         if "hydra" in cfg:
             try:
                 fill_static(
-                    cfg, choices=defaults.choices, search_path=repo.search_path, version=version
+                    cfg,
+                    choices=defaults.choices,
+                    search_path=repo.search_path,
+                    version=version,
+                    version_base=version_base,
                 )
             except OmegaConfBaseException as exc:
                 raise CompositionError(
@@ -307,7 +330,12 @@ def compose_config(
         for d in defaults.defaults:
             raw = repo.load(d.config_path)
             identities.append((d.config_path, d.package, raw.identity if raw else None))
-        static = (tuple(defaults.choices.items()), tuple(repo.search_path), version)
+        static = (
+            tuple(defaults.choices.items()),
+            tuple(repo.search_path),
+            version,
+            version_base,
+        )
         key = ("config", with_hydra, tuple(identities), static)
         cfg = memos.configs.get_or_build(key, build)
     OmegaConf.set_struct(cfg, True)

@@ -16,7 +16,6 @@ from hydria.errors import CompositionError
 from hydria.overrides import Override
 from hydria.repository import SearchPathEntry
 
-HYDRIA_COMPAT_VERSION = "1.3"
 HYDRA_CONFIG = "hydra/config"
 
 
@@ -120,15 +119,17 @@ def fill_static(
     choices: Mapping[str, str | None],
     search_path: Sequence[SearchPathEntry],
     version: str,
+    version_base: str,
 ) -> None:
     """Record in `cfg.hydra` what follows from the configs alone: the group choices, the
-    config sources, the version. Done once per built config and memoised with it (the
-    typed `config_sources` list costs more than the rest of a warm composition)."""
+    config sources, the version and the version_base the app asked for. Done once per
+    built config and memoised with it (the typed `config_sources` list costs more than
+    the rest of a warm composition)."""
     hydra = cfg.hydra
     with open_dict(hydra):
         hydra.runtime.choices.update(dict(choices))
     hydra.runtime.version = version
-    hydra.runtime.version_base = HYDRIA_COMPAT_VERSION
+    hydra.runtime.version_base = version_base
     hydra.runtime.config_sources = [
         ConfigSourceInfo(path=e.location, schema=e.scheme, provider=e.provider) for e in search_path
     ]

@@ -9,6 +9,7 @@ leaves the package are the frozen `ResultDefault`s.
 from __future__ import annotations
 
 from hydria.defaults.model import ConfigDefault, GroupDefault, InputDefault
+from hydria.version_base import deprecation_warning
 
 MISSING = "???"
 
@@ -118,10 +119,20 @@ class Element:
             resolved = self.package.replace("_group_", self.default_package)
             self.package = f"_global_.{resolved}"
 
-    def set_package_header(self, header: str | None) -> None:
-        """A file's `@package` header is always absolute."""
+    def set_package_header(self, header: str | None, *, legacy_1_1: bool = False) -> None:
+        """A file's `@package` header is always absolute. With `legacy_1_1` (version_base
+        before 1.2) `_group_` in it is the group's package, as in Hydra 1.1, with its warning."""
         if header is None:
             return
+        if legacy_1_1 and "_group_" in header:
+            deprecation_warning(
+                f"In '{self.config_path}': Usage of deprecated keyword in package header "
+                f"'# @package {header}'.\nSee https://hydra.cc/docs/1.2/upgrades/1.0_to_1.1/"
+                "changes_to_package_header for more information"
+            )
+            if header == "_group_":
+                return
+            header = header.replace("_group_", self.default_package)
         if header == "":
             header = "_global_"
         elif header != "_global_" and not header.startswith("_global_."):

@@ -42,6 +42,7 @@ class DefaultsMemo:
         overrides: Sequence[Override],
         *,
         skip_missing: bool = False,
+        legacy_1_1: bool = False,
     ) -> DefaultsList:
         """Like `resolve_defaults`, reusing an earlier result whose facts still hold.
 
@@ -51,7 +52,7 @@ class DefaultsMemo:
         """
         values = tuple(o for o in overrides if is_value_override(o, repo.group_exists))
         shaping = tuple(o.text for o in overrides if not is_value_override(o, repo.group_exists))
-        key = (repo.search_path, config_name, shaping, skip_missing)
+        key = (repo.search_path, config_name, shaping, skip_missing, legacy_1_1)
         with self._lock:
             entry = self._entries.get(key)
         if entry is not None and all(
@@ -65,7 +66,13 @@ class DefaultsMemo:
         journal: dict[tuple[str, str], Hashable] = {}
         repo.journal = journal
         try:
-            result = resolve_defaults(repo, config_name, overrides, skip_missing=skip_missing)
+            result = resolve_defaults(
+                repo,
+                config_name,
+                overrides,
+                skip_missing=skip_missing,
+                legacy_1_1=legacy_1_1,
+            )
         finally:
             repo.journal = None
         with self._lock:

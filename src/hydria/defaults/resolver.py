@@ -25,9 +25,11 @@ from hydria.errors import (
     DefaultsListError,
     MissingOptionError,
     MissingPrimaryConfigError,
+    PluginError,
 )
 from hydria.overrides import Override
 from hydria.repository import ConfigRepository, RawConfig
+from hydria.version_base import deprecation_warning
 
 EMPTY_PRIMARY = "_dummy_empty_config_"
 HYDRA_CONFIG = "hydra/config"
@@ -45,6 +47,8 @@ class _Resolution:
     repo: ConfigRepository
     overrides: GroupOverrides
     skip_missing: bool
+    # version_base before 1.2: Hydra 1.1's leniencies (see resolve_defaults)
+    legacy_1_1: bool = False
     chain: list[str] = field(default_factory=list)
 
     def load(self, path: str) -> RawConfig | None:
@@ -64,6 +68,14 @@ def _add_self_if_absent(node: Element, entries: list[Element]) -> bool:
     return not has_self
 
 
+_LEGACY_OVERRIDE = (
+    "In {path}: Invalid overriding of {group}:\n"
+    "Default list overrides requires 'override' keyword.\n"
+    "See https://hydra.cc/docs/1.2/upgrades/1.0_to_1.1/defaults_list_override "
+    "for more information.\n"
+)
+
+
 def _register_overrides(
     entries: list[Element], res: _Resolution, parent: Element, interpolated: bool
 ) -> None:
@@ -72,13 +84,18 @@ def _register_overrides(
         if e.is_self:
             continue
         e.place(parent.group_path, parent.final_package())
-        if last_override is not None and not (e.override or e.external_append):
+        legacy = res.legacy_1_1 and e.is_group and not e.override and e.path.startswith("hydra/")
+        if last_override is not None and not (e.override or e.external_append or legacy):
             raise DefaultsListError(
                 f"In '{parent.config_path}': 'override {last_override.describe()}' comes before "
                 f"'{e.describe()}'. Overrides must be at the end of the defaults list."
             )
+        if legacy:
+            e.override = True
+            deprecation_warning(_LEGACY_OVERRIDE.format(path=parent.config_path, group=e.path))
         if e.is_group and e.override:
-            last_override = e
+            if not legacy:
+                last_override = e
             if interpolated:
                 raise DefaultsListError(
                     f"In '{parent.config_path}': 'override {e.describe()}' is not allowed in a "
@@ -96,47 +113,62 @@ def _missing_choice(res: _Resolution, element: Element) -> bool:
     if element.is_group:
         key = element.override_key
         options = res.repo.group_options(element.group_path)
-        listed = ", ".join(options) if options else "(none found)"
+        # Hydra's wording, which users' tests match on
+        listed = "".join(f"\n\t{o}" for o in options) if options else " (none found)"
         raise DefaultsListError(
-            f"You must choose an option for config group '{key}', e.g. {key}=<option>.\n"
-            f"  Available options: {listed}"
+            f"You must specify '{key}', e.g, {key}=<OPTION>\nAvailable options:{listed}"
         )
     raise DefaultsListError(f"'{element.config_path}': a config path cannot be '???'")
 
 
-def _not_found(res: _Resolution, node: _Node) -> MissingOptionError | MissingPrimaryConfigError:
+def _not_found(
+    res: _Resolution, node: _Node
+) -> MissingOptionError | MissingPrimaryConfigError | PluginError:
+    # The wording is Hydra's (users' tests match on it); hydria's own hints come last.
     element = node.element
-    searched = res.repo.describe_search_path()
+    searched = "Config search path:\n" + "\n".join(f"\t{entry}" for entry in res.repo.search_path)
     if element.primary:
-        return MissingPrimaryConfigError(
+        primary = MissingPrimaryConfigError(
             f"Cannot find primary config '{element.config_path}'. "
-            f"Check that it is in your config search path.\n  Searched:\n{searched}"
+            f"Check that it's in your config search path.\n\n{searched}"
         )
+        primary.missing_cfg_file = element.config_path
+        return primary
     parent = node.parent.element if node.parent is not None else None
-    if element.chosen_by is not None:
-        prefix = f"In {element.chosen_by}: "  # the option came from there, not the list
-    elif parent is not None and not parent.is_virtual:
-        prefix = f"In '{parent.config_path}': "
-    else:
-        prefix = ""
+    prefix = f"In '{parent.config_path}': " if parent is not None and not parent.is_virtual else ""
+    hints = [f"The option was chosen by {element.chosen_by}."] if element.chosen_by else []
+    options: list[str] = []
     if element.is_group:
         group, name = element.group_path, element.name or ""
+        # hydra/launcher=rq and the like; only errors pay for importing the table
+        from hydria.repository.unsupported_plugins import unsupported_plugin_message
+
+        unsupported = unsupported_plugin_message(group=group, option=name)
+        if unsupported is not None:
+            origin = f"In {element.chosen_by}: " if element.chosen_by else prefix
+            return PluginError(f"{origin}{unsupported}")
         options = res.repo.group_options(group)
+        msg = f"Could not find '{group}/{name}'\n"
         if options:
-            msg = f"Could not load '{group}/{name}': no option '{name}' in config group '{group}'."
-            msg += f"\n  Available options: {', '.join(options)}."
+            msg += f"\nAvailable options in '{group}':\n" + "".join(f"\t{o}\n" for o in options)
             close = difflib.get_close_matches(name, options, n=1)
             if close:
-                msg += f" Did you mean '{close[0]}'?"
+                hints.append(f"Did you mean '{close[0]}'?")
         else:
-            msg = f"Could not load '{group}/{name}': there is no config group '{group}'."
+            msg += "\n"
             parent_group, _, leaf = group.rpartition("/")
+            hints.append(f"There is no config group '{group}'.")
             close = difflib.get_close_matches(leaf, res.repo.subgroups(parent_group), n=1)
             if close:
-                msg += f" Did you mean '{(parent_group + '/' if parent_group else '') + close[0]}'?"
+                hints.append(
+                    f"Did you mean '{(parent_group + '/' if parent_group else '') + close[0]}'?"
+                )
     else:
-        msg = f"Could not load '{element.config_path}': no such config."
-    return MissingOptionError(f"{prefix}{msg}\n  Searched:\n{searched}")
+        msg = f"Could not load '{element.config_path}'.\n\n"
+    error = MissingOptionError(f"{prefix}{msg}{searched}" + "".join(f"\n{h}" for h in hints))
+    error.missing_cfg_file = element.config_path
+    error.options = tuple(options) if element.is_group else None
+    return error
 
 
 def _resolve_interpolated(
@@ -184,7 +216,7 @@ def _expand(res: _Resolution, node: _Node, *, is_root: bool, interpolated: bool)
     if not parent.is_missing and not parent.is_options and parent.name is not None:
         header_source = res.load(parent.config_path)
         if header_source is not None:
-            parent.set_package_header(header_source.package)
+            parent.set_package_header(header_source.package, legacy_1_1=res.legacy_1_1)
     if res.overrides.is_deleted(parent):
         res.overrides.mark_deleted(parent)
         return node
@@ -336,6 +368,7 @@ def resolve_defaults(
     *,
     with_hydra: bool = True,
     skip_missing: bool = False,
+    legacy_1_1: bool = False,
 ) -> DefaultsList:
     """Build the defaults list of a primary config under the given overrides.
 
@@ -345,12 +378,16 @@ def resolve_defaults(
         overrides: all parsed overrides; value overrides are passed through untouched.
         with_hydra: put `hydra/config` first, as every real composition does.
         skip_missing: leave groups selected as `???` out instead of failing (multirun).
+        legacy_1_1: what a version_base before 1.2 asks for, each with Hydra 1.1's
+            warning: an entry `hydra/<group>: option` without the `override` keyword
+            overrides that group (instead of being a second selection of it), and a
+            `# @package _group_` header means the group's own package.
 
     Raises:
         MissingPrimaryConfigError, MissingOptionError, DefaultsListError.
     """
     group_overrides = GroupOverrides.from_overrides(overrides, repo.group_exists)
-    res = _Resolution(repo, group_overrides, skip_missing)
+    res = _Resolution(repo, group_overrides, skip_missing, legacy_1_1)
     primary = Element(
         is_group=False, path=EMPTY_PRIMARY if config_name is None else config_name, primary=True
     )

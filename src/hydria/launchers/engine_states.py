@@ -93,7 +93,10 @@ def parse_states(text: str) -> dict[str, str]:
 
 def local_state(folder: Path, job_id: str) -> str:
     """A local submitit job's state, from its result file and its controller process."""
-    from submitit.core.utils import JobPaths
+    try:
+        from submitit.core.utils import JobPaths
+    except ImportError:
+        return "UNKNOWN (asking needs submitit: pip install hydria[submitit])"
 
     result = JobPaths(folder, job_id=job_id, task_id=0).result_pickle
     if result.exists():

@@ -99,8 +99,8 @@ class RayLauncher:
     def launch(self, jobs: Sequence[JobSpec], events: JobEvents) -> None:
         if not jobs:
             return
-        check_sendable(jobs[0], "Ray workers")  # every job has the same task
         ray = _import_ray()
+        check_sendable(jobs[0], "Ray workers", extra="ray")  # every job has the same task
         remote = self._remote_function(ray)
         connected_here = not ray.is_initialized()
         if connected_here:

@@ -15,7 +15,7 @@ from typing import Any
 from hydria.errors import PluginError
 from hydria.runtime import JobReturn, JobSpec, run_job
 
-__all__ = ["SourcedTask", "check_sendable", "run_in_worker", "sendable"]
+__all__ = ["SourcedTask", "check_sendable", "import_cloudpickle", "run_in_worker", "sendable"]
 
 
 def sendable(result: JobReturn) -> JobReturn:
@@ -31,12 +31,12 @@ def sendable(result: JobReturn) -> JobReturn:
         pickle.dumps(error)
     except Exception:  # noqa: BLE001
         error = RuntimeError(f"{type(error).__name__}: {error}")
-    value = result.return_value
+    value = result.value
     try:
         pickle.dumps(value)
     except Exception:  # noqa: BLE001
         value = f"<not picklable: {value!r}>"
-    return replace(result, error=error, return_value=value, config=None, hydra_config=None)
+    return replace(result, error=error, value=value, config=None, hydra_config=None)
 
 
 def _functions_of(task: Any) -> list[types.FunctionType]:
@@ -96,14 +96,37 @@ def run_in_worker(spec: JobSpec) -> JobReturn:
     return sendable(run_job(spec))
 
 
-def check_sendable(spec: JobSpec, where: str) -> None:
-    """Fail before anything is submitted when a job cannot travel to `where`.
+def import_cloudpickle(extra: str) -> Any:
+    """cloudpickle, which sends the task (even one defined in `__main__`) to another
+    machine or process.
+
+    Args:
+        extra: the optional extra of the launcher that needs it (`ray`, `submitit`).
 
     Raises:
-        PluginError: naming what does not pickle (the task, a closure, the config).
+        PluginError: cloudpickle is not installed; the message says which extra has it.
     """
-    import cloudpickle  # a dependency of the engines that send jobs away
+    try:
+        import cloudpickle
+    except ImportError:
+        raise PluginError(
+            "sending jobs to other processes needs cloudpickle, which the "
+            f"'{extra}' extra installs: pip install hydria[{extra}]"
+        ) from None
+    return cloudpickle
 
+
+def check_sendable(spec: JobSpec, where: str, *, extra: str) -> None:
+    """Fail before anything is submitted when a job cannot travel to `where`.
+
+    Args:
+        extra: the optional extra of the launcher (for the hint if cloudpickle is missing).
+
+    Raises:
+        PluginError: naming what does not pickle (the task, a closure, the config), or
+            cloudpickle is not installed.
+    """
+    cloudpickle = import_cloudpickle(extra)
     for what, value in (("the task function", spec.task), ("the job's config", spec.config)):
         try:
             cloudpickle.dumps(value)

@@ -38,7 +38,12 @@ from omegaconf import open_dict, read_write
 from hydria.errors import PluginError
 from hydria.launchers.base import JobEvents, WorkerDied, failed_job, job_line
 from hydria.launchers.engine_states import LOCAL_ENGINE, ask, slurm_states
-from hydria.launchers.remote import SourcedTask, check_sendable, run_in_worker
+from hydria.launchers.remote import (
+    SourcedTask,
+    check_sendable,
+    import_cloudpickle,
+    run_in_worker,
+)
 from hydria.runtime import JobReturn, JobSpec
 
 try:
@@ -48,7 +53,7 @@ try:
 except ImportError as exc:  # an optional extra
     raise PluginError(
         "hydra/launcher=submitit_slurm and submitit_local need submitit, an optional extra: "
-        "pip install 'hydria[submitit]'"
+        "pip install hydria[submitit]"
     ) from exc
 
 __all__ = ["LocalLauncher", "SlurmLauncher"]
@@ -185,7 +190,7 @@ class _SubmititLauncher:
         `wait=False`, report each as submitted and return."""
         if not jobs:
             return
-        check_sendable(jobs[0], self._where)
+        check_sendable(jobs[0], self._where, extra="submitit")
         self._check_engine()
         calls, lines = [], []
         for index in range(len(jobs)):
@@ -211,13 +216,12 @@ class _SubmititLauncher:
         """Fail with a hint before submitting when the engine is not there."""
 
     def _payload(self, spec: JobSpec) -> bytes:
-        import cloudpickle  # a dependency of submitit
-
+        cloudpickle = import_cloudpickle("submitit")  # a dependency of submitit
         task = spec.task if isinstance(spec.task, SourcedTask) else SourcedTask(spec.task)
         try:
             return bytes(cloudpickle.dumps(replace(spec, task=task)))
         except Exception as exc:  # noqa: BLE001 - any pickling failure: say what and where
-            check_sendable(spec, self._where)  # names the task or the config, if either
+            check_sendable(spec, self._where, extra="submitit")  # names the task or config
             raise PluginError(
                 f"job #{job_line(spec)[0]} cannot be sent to {self._where}: "
                 f"{type(exc).__name__}: {exc}"

@@ -117,19 +117,26 @@ def _bind(name: str, function: _Function, args: Args, kwargs: Kwargs) -> tuple[A
             raise OverrideValueError(f"the '{param.name}' argument is missing")
     if function.var_positional is not None:
         for index, value in enumerate(rest):
-            _check_type(name, f"argument {index + 1}", function.var_positional, value)
+            hydra_name = f"{function.var_positional.name}[{index}]"
+            _check_type(f"argument {index + 1}", hydra_name, function.var_positional, value)
     for key, value in named.items():
-        _check_type(name, f"'{key}'", params[key], value)
+        _check_type(f"'{key}'", key, params[key], value)
     return rest, named
 
 
-def _check_type(name: str, label: str, param: _Param, value: ParsedValue) -> None:
+def _check_type(label: str, hydra_name: str, param: _Param, value: ParsedValue) -> None:
     if param.types is None:
         return
     fits = type(value) in param.types if param.exact else isinstance(value, param.types)
     if not fits:
         wanted = _describe_types(param.types)
-        raise OverrideValueError(f"{label} must be {wanted}, not {describe_type(value)}")
+        # Hydra's phrase first (users' tests match on it), then which types would do
+        error = OverrideValueError(
+            f"mismatch type argument {hydra_name}: {label} must be {wanted}, "
+            f"not {describe_type(value)}"
+        )
+        error.kind = "TypeError"
+        raise error
 
 
 def _describe_types(types: tuple[type, ...]) -> str:
@@ -226,12 +233,12 @@ def _jsonable(value: ParsedValue) -> object:
 
 def _choice(args: Args, kwargs: Kwargs) -> ParsedValue:
     if not args:
-        raise OverrideValueError("needs at least one value")
+        raise OverrideValueError("empty choice is not legal")
     first = args[0]
     if len(args) == 1 and isinstance(first, ChoiceSweep):
         # choice(sort(b,a)) makes the simple sweep `a,b` an explicit choice.
         if not first.simple_form:
-            raise OverrideValueError("choice() cannot be nested in choice()")
+            raise OverrideValueError("nesting choices is not supported")
         return replace(first, simple_form=False)
     _reject_sweeps("choice()", args)
     return ChoiceSweep(values=args)
@@ -311,7 +318,7 @@ def _sort(args: Args, kwargs: Kwargs) -> ParsedValue:
                 f"several values to sort must be primitives, not {describe_type(arg)}"
             )
     if not args:
-        raise OverrideValueError("needs something to sort")
+        raise OverrideValueError("empty sort input")
     return _sort_one(_simple_choice("sort", args), reverse)
 
 

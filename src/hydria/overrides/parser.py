@@ -146,6 +146,7 @@ class _Parser:
         self.tokens = lexer.tokenize(text)
         self.position = 0
         self.depth = 0
+        self.outer_start = 0  # where the outermost list, dict or call being parsed starts
         self.deferred: OverrideError | None = None
 
     def override(self) -> Override:
@@ -217,6 +218,8 @@ class _Parser:
             return self.primitive()
         if token.kind == lexer.ID and self.peek(1).kind != lexer.POPEN:
             return self.primitive()
+        if self.depth == 0:
+            self.outer_start = token.pos
         self.depth += 1
         if self.depth > MAX_DEPTH:
             self.fail(f"too deeply nested: at most {MAX_DEPTH} levels of lists, dicts and calls")
@@ -251,7 +254,7 @@ class _Parser:
             return call_function(name.text, args, kwargs)
         except OverrideValueError as error:
             call = self.text[name.pos : close.pos + len(close.text)]
-            self.defer(self.value_error(name.pos, f"{call}: {error}"))
+            self.defer(self.call_error(call, error))
             return None
 
     def argument(self, args: list[ParsedValue], kwargs: dict[str, ParsedValue]) -> None:
@@ -359,7 +362,17 @@ class _Parser:
             raise self.parse_error(token.pos, token.text)
         # Point at the token's first visible character, not at the spaces it absorbed.
         position = token.pos + len(token.text) - len(token.text.lstrip(" \t"))
-        raise self.parse_error(position if token.text.strip() else token.pos, expected)
+        hydra_message = None
+        if token.kind == lexer.EOF and self.depth > 0:
+            # what Hydra's (ANTLR) parser says of a list, dict or call left open
+            hydra_message = f"no viable alternative at input '{self.text[self.outer_start :]}'"
+        raise OverrideParseError(
+            self.text,
+            position if token.text.strip() else token.pos,
+            expected,
+            index=self.index,
+            hydra_message=hydra_message,
+        )
 
     def defer(self, error: OverrideError) -> None:
         if self.deferred is None:
@@ -367,6 +380,15 @@ class _Parser:
 
     def parse_error(self, position: int, expected: str) -> OverrideParseError:
         return OverrideParseError(self.text, position, expected, index=self.index)
+
+    def call_error(self, call: str, error: OverrideValueError) -> OverrideValueError:
+        """A function call that failed, in Hydra's words (users' tests match on them)."""
+        failed = OverrideValueError(
+            f"Error parsing override '{self.text}'\n{error.kind} while evaluating '{call}': "
+            f"{error}\nSee https://hydra.cc/docs/1.2/advanced/override_grammar/basic for details"
+        )
+        failed.kind = error.kind
+        return failed
 
     def value_error(self, position: int, message: str) -> OverrideValueError:
         where = f"override #{self.index + 1} " if self.index is not None else "override "

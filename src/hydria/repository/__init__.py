@@ -2,6 +2,7 @@
 
 from hydria.repository.config_repository import ConfigRepository as ConfigRepository
 from hydria.repository.search_path import SearchPathEntry as SearchPathEntry
+from hydria.repository.search_path import apply_search_path_plugins as apply_search_path_plugins
 from hydria.repository.search_path import as_url as as_url
 from hydria.repository.search_path import build_search_path as build_search_path
 from hydria.repository.sources import ParsedFileCache as ParsedFileCache
@@ -18,6 +19,7 @@ __all__ = [
     "RawConfig",
     "SearchPathEntry",
     "StoredConfig",
+    "apply_search_path_plugins",
     "as_url",
     "build_search_path",
     "package_directory",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -59,8 +60,9 @@ def build_search_path(
     searchpath_provider: str = "hydra.searchpath in main",
     builtin_module: str,
 ) -> tuple[SearchPathEntry, ...]:
-    """The search path in Hydra's order: hydria's own configs, the primary source, the
-    caller's extra directories, `hydra.searchpath` entries, then the ConfigStore.
+    """The search path in Hydra's order: hydria's own configs, the primary source, what
+    installed search path plugins add (see `plugin_search_path`), the caller's extra
+    directories, `hydra.searchpath` entries, then the ConfigStore.
 
     Args:
         config_dir: the primary config directory (made absolute).
@@ -70,13 +72,37 @@ def build_search_path(
         searchpath: `hydra.searchpath` entries from the primary config or an override.
         searchpath_provider: how to label those entries in messages.
         builtin_module: the package holding hydria's built-in `hydra/` configs.
+
+    Raises:
+        hydria.errors.PluginError: a search path plugin fails.
     """
     entries = [SearchPathEntry("hydra", f"pkg://{builtin_module}")]
     if config_dir is not None:
         entries.append(SearchPathEntry("main", f"file://{os.path.abspath(config_dir)}"))
     elif config_module is not None:
         entries.append(SearchPathEntry("main", f"pkg://{config_module}"))
+    entries = list(apply_search_path_plugins(entries))
     entries += [SearchPathEntry("command-line", f"file://{os.path.abspath(d)}") for d in extra_dirs]
     entries += [SearchPathEntry(searchpath_provider, as_url(p)) for p in searchpath]
     entries.append(SearchPathEntry("schema", "structured://"))
     return tuple(entries)
+
+
+def apply_search_path_plugins(entries: Sequence[SearchPathEntry]) -> tuple[SearchPathEntry, ...]:
+    """`entries` as the installed search path plugins leave them (see `plugin_search_path`).
+
+    Without a `hydra_plugins` package on `sys.path`, the usual case, this costs one
+    `find_spec` and imports nothing.
+
+    Raises:
+        hydria.errors.PluginError: a plugin fails, or adds an entry hydria cannot read.
+    """
+    try:
+        if importlib.util.find_spec("hydra_plugins") is None:
+            return tuple(entries)
+    except (ImportError, ValueError):  # a broken `hydra_plugins` module: nothing to use
+        return tuple(entries)
+    # plugin_search_path builds on this module's records, hence the late import
+    from hydria.repository.plugin_search_path import run_search_path_plugins
+
+    return run_search_path_plugins(entries)

@@ -212,18 +212,25 @@ def package_directory(module: str) -> str | None:
     """
     module, _, inner = module.partition("/")
     if inner:
-        base = package_directory(module) if module else None
-        if base is None:
-            return None
-        found = os.path.join(base, inner)
-        return found if os.path.isdir(found) else None
+        # a package may span several folders (a namespace package, an extended
+        # `__path__`): the first one holding the path, as importlib.resources finds it
+        for base in _package_directories(module) if module else []:
+            found = os.path.join(base, inner)
+            if os.path.isdir(found):
+                return found
+        return None
+    folders = _package_directories(module)
+    return folders[0] if folders else None
+
+
+def _package_directories(module: str) -> list[str]:
     try:
         spec = importlib.util.find_spec(module)
     except (ImportError, ValueError):
-        return None
+        return []
     if spec is None or not spec.submodule_search_locations:
-        return None
-    return str(list(spec.submodule_search_locations)[0])
+        return []
+    return [str(folder) for folder in spec.submodule_search_locations]
 
 
 class StoreSource(ConfigSource):

@@ -64,6 +64,17 @@ class ConfigStore:
         """Bumped by every `store`; lets caches built on the store notice changes."""
         return self._version
 
+    def contents(self) -> dict[str, Any]:
+        """A deep copy of everything stored, for `restore_contents` (the test fixture that
+        undoes what a test stored: `hydria.testing.hydra_pytest_plugin`)."""
+        return copy.deepcopy(self._root)
+
+    def restore_contents(self, contents: dict[str, Any]) -> None:
+        """Hold `contents` (from `contents()`) again; a change like any `store`, so caches
+        built on the store notice it."""
+        self._root = copy.deepcopy(contents)
+        self._version += 1
+
     def store(
         self,
         name: str,

@@ -9,6 +9,10 @@ contextvar is only a refinement: when jobs run concurrently in threads of one
 process, each job's own thread (and asyncio tasks it spawns) sees its own job
 rather than the most recent one. A thread started by a task while several jobs
 run at once sees the most recently started job; nothing better is knowable.
+
+Hydra also lets code set the node by hand (`HydraConfig().set_config(cfg)`), which test
+suites use to fake a running job; that node is kept in a slot of its own, answered
+when no job is running, and cleared by `HydraConfig.instance().cfg = None` or `reset`.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ import threading
 from contextlib import suppress
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
+from typing import Any
 
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from hydria.errors import JobContextError
 
@@ -43,6 +48,8 @@ class JobToken:
 _LOCK = threading.Lock()
 _STACK: list[_Job] = []
 _CURRENT: ContextVar[_Job | None] = ContextVar("hydria_current_job", default=None)
+# the config given to HydraConfig().set_config(), with its `hydra` node; None for none
+_SET_BY_HAND: DictConfig | None = None
 
 _OUTSIDE_JOB = (
     "HydraConfig.get() was called outside a running job: the hydra node exists only while "
@@ -77,9 +84,11 @@ def pop_job(token: JobToken) -> None:
 
 
 def reset() -> None:
-    """Forget every job (tests only)."""
+    """Forget every job, and the node set by hand (tests only)."""
+    global _SET_BY_HAND
     with _LOCK:
         _STACK.clear()
+        _SET_BY_HAND = None
     _CURRENT.set(None)
 
 
@@ -88,11 +97,62 @@ def _current_node() -> DictConfig | None:
     with _LOCK:
         if mine is not None and any(job is mine for job in _STACK):
             return mine.hydra
-        return _STACK[-1].hydra if _STACK else None
+        if _STACK:
+            return _STACK[-1].hydra
+        return _SET_BY_HAND.hydra if _SET_BY_HAND is not None else None
 
 
 class HydraConfig:
-    """Read access to the running job's `hydra` node, as in Hydra (`HydraConfig.get().job.name`)."""
+    """Read access to the running job's `hydra` node, as in Hydra (`HydraConfig.get().job.name`).
+
+    Every instance reads the same process-wide state, so `HydraConfig()` and
+    `HydraConfig.instance()` are interchangeable, as in Hydra.
+    """
+
+    @staticmethod
+    def instance() -> HydraConfig:
+        """An instance (Hydra's singleton accessor), for `set_config` and `cfg`."""
+        return _INSTANCE
+
+    def set_config(self, cfg: DictConfig) -> None:
+        """Make `cfg.hydra` what `get()` returns while no job runs, as Hydra's
+        `HydraConfig().set_config(cfg)` does (test suites fake a running job with it);
+        `cfg.hydra` becomes read-only.
+
+        Raises:
+            hydria.errors.JobContextError: `cfg` has no `hydra` node (compose it with
+                `return_hydra_config=True`).
+        """
+        global _SET_BY_HAND
+        if not isinstance(cfg, DictConfig) or "hydra" not in cfg:
+            raise JobContextError(
+                "HydraConfig().set_config(cfg) needs a config with its hydra node: compose "
+                "it with return_hydra_config=True"
+            )
+        OmegaConf.set_readonly(cfg.hydra, True)
+        with _LOCK:
+            _SET_BY_HAND = cfg
+
+    @property
+    def cfg(self) -> DictConfig | None:
+        """The config whose `hydra` node `get()` returns (Hydra's attribute), or None:
+        the running job's full config, else the one given to `set_config`."""
+        node = _current_node()
+        if node is None:
+            return None
+        parent = node._get_parent()
+        return parent if isinstance(parent, DictConfig) else OmegaConf.create({"hydra": node})
+
+    @cfg.setter
+    def cfg(self, value: Any) -> None:
+        # Hydra's way to unset it (`HydraConfig.instance().cfg = None`) or to put back
+        # a config saved from `cfg` earlier.
+        global _SET_BY_HAND
+        if value is None:
+            with _LOCK:
+                _SET_BY_HAND = None
+        else:
+            self.set_config(value)
 
     @staticmethod
     def get() -> DictConfig:
@@ -110,3 +170,6 @@ class HydraConfig:
     def initialized() -> bool:
         """Whether a job is running, i.e. whether `get()` would succeed."""
         return _current_node() is not None
+
+
+_INSTANCE = HydraConfig()

@@ -1,9 +1,10 @@
 """run_job(): one job run as Hydra 1.3's `run_job` runs it, with everything it changed put back.
 
 The order of the steps is Hydra's: the job becomes current, its output dir is
-named, created and recorded, the working directory changes (when
-`hydra.job.chdir`), job logging is configured, the `.hydra` files are saved,
-`hydra.job.env_set` is exported, and the task runs. Each step registers its undo
+named (a rank of a distributed launch takes its leader's: `ranks`), created and
+recorded, the working directory changes (when `hydra.job.chdir`), job logging is
+configured, the `.hydra` files are saved (not by a rank sharing its leader's
+dir), `hydra.job.env_set` is exported, and the task runs. Each step registers its undo
 as it happens, so whatever fails, the process gets back its working directory,
 environment, logging and job context.
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 import logging
 import os
 import time
-import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
@@ -22,6 +22,7 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from hydria.config_copy import copy_config
+from hydria.errors import VersionBaseError
 from hydria.runtime.callbacks import Callbacks
 from hydria.runtime.context import pop_job, push_job
 from hydria.runtime.job_model import JobReturn, JobSpec, JobStatus
@@ -34,16 +35,11 @@ from hydria.runtime.logging_setup import (
 from hydria.runtime.output_dir import prepare_output_dir, save_job_configs
 from hydria.runtime.resolvers import register_resolvers
 from hydria.runtime.task_traceback import format_task_error
+from hydria.version_base import CHDIR_NOT_SPECIFIED, at_least, deprecation_warning
 
 __all__ = ["run_job"]
 
 LOG = logging.getLogger("hydria.job")
-
-_CHDIR_WARNING = (
-    "Future Hydra versions will no longer change working directory at job runtime by default.\n"
-    "See https://hydra.cc/docs/1.2/upgrades/1.1_to_1.2/changes_to_job_working_dir/ "
-    "for more information."
-)
 
 
 def _task_config(config: DictConfig) -> DictConfig:
@@ -68,23 +64,22 @@ def _task_config(config: DictConfig) -> DictConfig:
     return task
 
 
-def _version_before_1_2(version_base: Any) -> bool:
-    try:
-        major, minor = (int(part) for part in str(version_base).split(".")[:2])
-    except ValueError:
-        return False
-    return (major, minor) < (1, 2)
-
-
 def _should_chdir(hydra: DictConfig) -> bool:
-    """`hydra.job.chdir`; when null, only a `version_base` before 1.2 changes directory."""
+    """`hydra.job.chdir`; when null, as Hydra 1.3 decides it from the app's version_base
+    (recorded in `hydra.runtime.version_base`): from 1.2 on the job stays in the launch
+    directory; before, it changes into the output dir, with Hydra's warning."""
     chdir = hydra.job.chdir
     if chdir is not None:
         return bool(chdir)
-    if _version_before_1_2(OmegaConf.select(hydra, "runtime.version_base")):
-        warnings.warn(_CHDIR_WARNING, UserWarning, stacklevel=3)
-        return True
-    return False
+    recorded = OmegaConf.select(hydra, "runtime.version_base")
+    try:
+        modern = at_least(str(recorded), "1.2")
+    except VersionBaseError:  # not recorded (a node built by hand): today's behaviour
+        modern = True
+    if modern:
+        return False
+    deprecation_warning(CHDIR_NOT_SPECIFIED, stacklevel=3)
+    return True
 
 
 @contextmanager
@@ -128,7 +123,15 @@ def run_job(spec: JobSpec) -> JobReturn:
     config = spec.config if spec.owned else copy_config(spec.config)
     with ExitStack() as undo:
         undo.callback(pop_job, push_job(config.hydra))
+        # a rank of a distributed launch shares its leader's dir; imported here, as
+        # only running a job needs it (`import hydria` stays light for compose)
+        from hydria.runtime.ranks import join_run
+
+        share = join_run(config, spec.dir_key, spec.subdir_key, spec.task_overrides)
         output_dir = prepare_output_dir(config, spec.dir_key, spec.subdir_key)
+        shared_env = undo.enter_context(
+            share.publish(config, spec.dir_key, spec.subdir_key, spec.task_overrides)
+        )
         OmegaConf.set_readonly(config.hydra, True)
         task_config = _task_config(config)
         if _should_chdir(config.hydra):
@@ -137,13 +140,19 @@ def run_job(spec: JobSpec) -> JobReturn:
         if spec.configure_logging:
             before = snapshot_logging()
             try:
-                configured = configure_logging(config.hydra.job_logging, config.hydra.verbose)
+                configured = configure_logging(
+                    config.hydra.job_logging,
+                    config.hydra.verbose,
+                    log_file_suffix=share.log_file_suffix,
+                )
             except BaseException:
                 restore_logging(before)
                 raise
             undo.callback(restore_logging, before, configured)
-        save_job_configs(config, task_config, spec.task_overrides)
-        undo.enter_context(_environment({**config.hydra.job.env_set, **spec.environment}))
+        if share.writes_run_files:
+            save_job_configs(config, task_config, spec.task_overrides)
+        env = {**shared_env, **config.hydra.job.env_set, **spec.environment}
+        undo.enter_context(_environment(env))
         done = JobReturn(
             started=started,
             status=JobStatus.COMPLETED,
@@ -156,7 +165,7 @@ def run_job(spec: JobSpec) -> JobReturn:
         callbacks = spec.callbacks if spec.callbacks is not None else Callbacks()
         callbacks.notify("on_job_start", config=config, task_function=spec.task)
         try:
-            done = replace(done, return_value=spec.task(task_config))
+            done = replace(done, value=spec.task(task_config))
         except Exception as exc:  # the caller decides what a failed job means
             text, filtered = format_task_error(exc)
             done = replace(

@@ -7,14 +7,17 @@ send it to another process; a `JobReturn` is what comes back.
 from __future__ import annotations
 
 import enum
+import os
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 
 class JobStatus(enum.Enum):
+    UNKNOWN = "UNKNOWN"  # Hydra's: a JobReturn not filled in yet
     COMPLETED = "COMPLETED"
     FAILED = "FAILED"
 
@@ -55,11 +58,13 @@ class JobSpec:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class JobReturn:
-    """How a job went.
+    """How a job went; it also answers to Hydra's attribute names (`return_value`,
+    `overrides`, `cfg`, `hydra_cfg`, `task_name`), which callbacks written for Hydra read.
 
     Attributes:
         status: COMPLETED, or FAILED when the task raised.
-        return_value: what the task returned (None when it failed).
+        value: what the task returned (None when it failed). `return_value` is Hydra's
+            name for it, which raises the task's error for a failed job.
         error: the exception the task raised, with its traceback, or None.
         output_dir: the job's absolute output directory.
         working_dir: the working directory the task ran in (the output dir when
@@ -75,7 +80,7 @@ class JobReturn:
     """
 
     status: JobStatus
-    return_value: Any = None
+    value: Any = None
     error: BaseException | None = None
     output_dir: str = ""
     working_dir: str = ""
@@ -86,3 +91,50 @@ class JobReturn:
     error_filtered: bool = False
     started: float = 0.0
     duration: float = 0.0
+
+    @property
+    def return_value(self) -> Any:
+        """What the task returned; for a failed job, as in Hydra, the line
+        "Error executing job with overrides: [...]" goes to stderr and the task's
+        error is raised."""
+        if self.status is JobStatus.FAILED:
+            sys.stderr.write(
+                f"Error executing job with overrides: {list(self.task_overrides)}{os.linesep}"
+            )
+            assert self.error is not None, "a failed JobReturn carries its error"
+            raise self.error
+        return self.value
+
+    @property
+    def _return_value(self) -> Any:
+        # Hydra's private field, which some callbacks read to avoid the raise above.
+        return self.error if self.status is JobStatus.FAILED else self.value
+
+    @property
+    def overrides(self) -> list[str]:
+        """The task overrides (Hydra's name for `task_overrides`)."""
+        return list(self.task_overrides)
+
+    @property
+    def cfg(self) -> DictConfig | None:
+        """The task config (Hydra's name for `config`)."""
+        return self.config
+
+    @property
+    def hydra_cfg(self) -> DictConfig | None:
+        """A config holding only the job's `hydra` node, as Hydra's `hydra_cfg`
+        (`job_return.hydra_cfg.hydra.runtime.output_dir`)."""
+        if self.hydra_config is None:
+            return None
+        parent = self.hydra_config._get_parent()
+        if isinstance(parent, DictConfig) and "hydra" in parent:
+            return OmegaConf.masked_copy(parent, "hydra")
+        return OmegaConf.create({"hydra": self.hydra_config})
+
+    @property
+    def task_name(self) -> str | None:
+        """`hydra.job.name` (Hydra's attribute)."""
+        if self.hydra_config is None:
+            return None
+        name = OmegaConf.select(self.hydra_config, "job.name")
+        return None if name is None else str(name)

@@ -10,6 +10,7 @@ each record printed once.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import weakref
 from collections.abc import Collection, Mapping, Sequence
@@ -215,8 +216,22 @@ def _add_fallback_console() -> None:
     root.addHandler(handler)
 
 
+def _suffix_log_files(conf: dict[str, Any], suffix: str) -> None:
+    handlers = conf.get("handlers")
+    if not isinstance(handlers, Mapping):
+        return
+    conf["handlers"] = renamed = dict(handlers)
+    for name, spec in handlers.items():
+        if isinstance(spec, Mapping) and isinstance(spec.get("filename"), str):
+            stem, extension = os.path.splitext(spec["filename"])
+            renamed[name] = {**spec, "filename": f"{stem}{suffix}{extension}"}
+
+
 def configure_logging(
-    log_config: DictConfig | Mapping[str, Any] | None, verbose: Any = False
+    log_config: DictConfig | Mapping[str, Any] | None,
+    verbose: Any = False,
+    *,
+    log_file_suffix: str = "",
 ) -> frozenset[str]:
     """Apply a logging node the way Hydra 1.3's `configure_log` does.
 
@@ -229,6 +244,8 @@ def configure_logging(
             adds Hydra's fallback: a stdout handler on the root logger at INFO.
         verbose: `hydra.verbose`: true sets the root logger to DEBUG; a logger name,
             or a list of them, sets those loggers to DEBUG. Applied in every case.
+        log_file_suffix: inserted before the extension of every handler's `filename`
+            (`train.log` -> `train_rank1.log`: ranks of one launch sharing a run dir).
 
     Returns:
         The names of the loggers it configured (the node's `loggers:` and `verbose`),
@@ -246,6 +263,8 @@ def configure_logging(
             conf: Any = OmegaConf.to_container(log_config, resolve=True)
         else:
             conf = dict(log_config)
+        if log_file_suffix:
+            _suffix_log_files(conf, log_file_suffix)
         # Hydra tests `conf["root"] is not None`; a node without `root` is applied here.
         if not ("root" in conf and conf["root"] is None):
             _dict_config(conf)

@@ -2,12 +2,16 @@
 
 The live display (done / failed / running, elapsed, ETA) comes from rich, an
 optional extra (`pip install hydria[progress]`); without it, or when stderr is not
-a terminal (CI logs, files), each finished job is one log line instead.
+a terminal (CI logs, files), each finished job is one line instead.
+
+Both write to stderr, never to stdout: stdout belongs to the task (a job's prints,
+output a user pipes into another program). The launcher's own lines (`Launching 4
+jobs locally`, `#0 : a=1`) are Hydra's log records and stay where `hydra_logging`
+sends them, as in Hydra.
 """
 
 from __future__ import annotations
 
-import logging
 import sys
 import time
 from collections.abc import Sequence
@@ -16,8 +20,6 @@ from typing import Any, Protocol, TextIO
 from hydria.sweep.records import COMPLETED, JobRecord
 
 __all__ = ["LineProgress", "LiveProgress", "Progress", "make_progress"]
-
-LOG = logging.getLogger("hydria.sweep")
 
 
 class Progress(Protocol):
@@ -64,11 +66,26 @@ class _Counts:
         return elapsed / finished_here * (self.total - self.done)
 
 
-class LineProgress:
-    """One log line per finished job: `[3/16, 1 failed] #2 db=mysql: completed in 1.20 s`."""
+def _timestamp() -> str:
+    """Now, as the `[%(asctime)s]` of the launcher's log lines shows it."""
+    now = time.time()
+    return (
+        time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now)) + f",{int(now * 1000) % 1000:03d}"
+    )
 
-    def __init__(self, total: int, already_done: int = 0) -> None:
+
+class LineProgress:
+    """One line per finished job on stderr, timestamped like the launcher's log lines:
+    `[2026-11-28 10:00:01,250][HYDRA] [3/16, 1 failed] #2 db=mysql: completed in 1.20 s`.
+
+    Args:
+        stream: where the lines go; None for `sys.stderr` as it is at each line (so a
+            redirection made after the sweep started is followed).
+    """
+
+    def __init__(self, total: int, already_done: int = 0, *, stream: TextIO | None = None) -> None:
         self.counts = _Counts(total, already_done)
+        self.stream = stream
 
     def started(self, num: int, overrides: Sequence[str]) -> None:
         self.counts.running += 1
@@ -76,15 +93,12 @@ class LineProgress:
     def finished(self, record: JobRecord) -> None:
         self.counts.count(record)
         failed = f", {self.counts.failed} failed" if self.counts.failed else ""
-        LOG.info(
-            "[%d/%d%s] #%d %s: %s",
-            self.counts.done,
-            self.counts.total,
-            failed,
-            record.num,
-            _shown(record.overrides),
-            _outcome(record),
+        stream = self.stream or sys.stderr
+        stream.write(
+            f"[{_timestamp()}][HYDRA] [{self.counts.done}/{self.counts.total}{failed}] "
+            f"#{record.num} {_shown(record.overrides)}: {_outcome(record)}\n"
         )
+        stream.flush()
 
     def close(self) -> None:
         pass

@@ -39,7 +39,7 @@ APP = textwrap.dedent(
     import hydria
     log = logging.getLogger(__name__)
 
-    @hydria.main(config_path="conf", config_name="config")
+    @hydria.main(config_path="conf", config_name="config", version_base=None)
     def app(cfg):
         hc = hydria.HydraConfig.get()
         log.info("job %s x=%s", hc.job.num, cfg.x)

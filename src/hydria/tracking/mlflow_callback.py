@@ -16,6 +16,7 @@ from omegaconf import DictConfig
 
 from hydria.runtime.callbacks import Callback
 from hydria.tracking.job_info import job_info, numbers_in
+from hydria.tracking.library import require_library
 
 __all__ = ["MlflowCallback"]
 
@@ -46,6 +47,7 @@ class MlflowCallback(Callback):
         tags: Mapping[str, Any] | None = None,
         log_hydra_files: bool = True,
     ) -> None:
+        require_library("mlflow", extra="mlflow", callback="hydra/callbacks=mlflow")
         self.tracking_uri = tracking_uri
         self.experiment_name = experiment_name
         self.tags = {str(k): str(v) for k, v in (tags or {}).items()}

@@ -9,6 +9,7 @@ wandb is imported only when a job starts.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,10 +17,20 @@ from omegaconf import DictConfig, OmegaConf
 
 from hydria.runtime.callbacks import Callback
 from hydria.tracking.job_info import job_info, numbers_in
+from hydria.tracking.library import require_library
 
 __all__ = ["WandbCallback"]
 
 LOG = logging.getLogger(__name__)
+
+
+def _wandb_dir(config: DictConfig) -> str | None:
+    """`WANDB_DIR` (as the job sees it: `hydra.job.env_set` may set it), anchored at the
+    launch directory: the job may have changed into its output dir by now."""
+    value = os.environ.get("WANDB_DIR")
+    if not value:
+        return None
+    return os.path.join(str(config.hydra.runtime.cwd), os.path.expanduser(value))
 
 
 class WandbCallback(Callback):
@@ -30,7 +41,9 @@ class WandbCallback(Callback):
         entity: the team or user, None for wandb's default.
         mode: `online`, `offline` or `disabled`; None leaves it to wandb (`WANDB_MODE`).
         tags: tags added to every run, besides the group choices (`db=mysql`).
-        dir: where wandb writes its files; None for the job's output dir.
+        dir: where wandb writes its files; None for `WANDB_DIR` when that is set (a
+            relative one from the directory the app was started in), else the job's
+            output dir.
         job_type: wandb's `job_type`.
         notes: wandb's `notes`.
         upload_hydra_files: log the job's `.hydra` folder as an artifact.
@@ -49,6 +62,7 @@ class WandbCallback(Callback):
         upload_hydra_files: bool = True,
         init: Mapping[str, Any] | None = None,
     ) -> None:
+        require_library("wandb", extra="wandb", callback="hydra/callbacks=wandb")
         self.project = project
         self.entity = entity
         self.mode = mode
@@ -77,7 +91,7 @@ class WandbCallback(Callback):
             "name": info.name,
             "job_type": self.job_type,
             "notes": self.notes,
-            "dir": self.dir or info.output_dir,
+            "dir": self.dir or _wandb_dir(config) or info.output_dir,
             "tags": [*self.tags, *(f"{g}={c}" for g, c in info.choices.items())][:64],
             "config": {
                 **info.params,

@@ -72,7 +72,7 @@ APP = textwrap.dedent(
     import helper
     import extra
 
-    @hydria.main(config_path="conf", config_name="config")
+    @hydria.main(config_path="conf", config_name="config", version_base=None)
     def app(cfg):
         began = time.time()
         if cfg.x == cfg.die:
@@ -101,7 +101,7 @@ LOCKED_APP = textwrap.dedent(
     import hydria
     lock = threading.Lock()
 
-    @hydria.main(config_path="conf", config_name="config")
+    @hydria.main(config_path="conf", config_name="config", version_base=None)
     def app(cfg):
         with lock:
             return cfg.x

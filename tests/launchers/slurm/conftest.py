@@ -368,7 +368,7 @@ import hydria
 def chosen(name, x):
     return str(x) in os.environ.get(name, "").split(",")
 
-@hydria.main(config_path="conf", config_name="config")
+@hydria.main(config_path="conf", config_name="config", version_base=None)
 def app(cfg):
     here = Path(os.environ["SUITE_DIR"])
     with open(here / f"attempts-{cfg.x}", "a") as f:
@@ -401,7 +401,7 @@ def guarded():
             return cfg.x
     return task
 
-main = hydria.main(config_path="conf", config_name="config")(guarded())
+main = hydria.main(config_path="conf", config_name="config", version_base=None)(guarded())
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,5 @@
+"""`hydra.compose`, served by hydria."""
+
+from hydria import compose as compose
+
+__all__ = ["compose"]

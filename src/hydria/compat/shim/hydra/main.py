@@ -1,0 +1,5 @@
+"""`hydra.main`, served by hydria."""
+
+from hydria import main as main
+
+__all__ = ["main"]
