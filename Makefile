@@ -4,6 +4,14 @@ VENV := .venv
 VENV23 := .venv-oc23
 PY := $(VENV)/bin/python
 
+# Both cores: the tests that share an engine (a SLURM cluster, a Ray head node, the
+# tracking libraries) stay together on one worker, so each engine starts once.
+XDIST := -n 2 --dist loadgroup
+# The second pass checks OmegaConf 2.3; the real engines' tests (Ray, SLURM, wandb and
+# MLflow) exercise the engines, not OmegaConf, and run once, in the first pass.
+ENGINE_TESTS := --ignore=tests/launchers/ray --ignore=tests/launchers/slurm \
+	--ignore=tests/tracking --ignore=tests/examples/test_tracking_example.py
+
 .PHONY: demo test lint typecheck unit unit-oc23 clean slurm-packages
 
 # The SLURM tests start a real one-node cluster (with accounting) from these Debian
@@ -66,11 +74,11 @@ slurm-packages:
 
 unit: $(VENV)/.installed $(PLUGIN_PKGS)/.installed slurm-packages
 	$(PY) -c "import omegaconf; print('omegaconf', omegaconf.__version__)"
-	$(REQUIRE_SLURM); $(PY) -m pytest
+	$(REQUIRE_SLURM); $(PY) -m pytest $(XDIST)
 
 unit-oc23: $(VENV23)/.installed $(PLUGIN_PKGS)/.installed slurm-packages
 	$(VENV23)/bin/python -c "import omegaconf; print('omegaconf', omegaconf.__version__)"
-	$(REQUIRE_SLURM); $(VENV23)/bin/python -m pytest -p no:cacheprovider
+	$(REQUIRE_SLURM); $(VENV23)/bin/python -m pytest -p no:cacheprovider $(XDIST) $(ENGINE_TESTS)
 
 test: lint typecheck unit unit-oc23
 

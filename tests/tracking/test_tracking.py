@@ -14,7 +14,11 @@ from .wandb_file import read_run
 JOBLIB = ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"]
 
 # MLflow's SQLAlchemy use warns about its own deprecated calls when the tests read runs back
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+# one xdist worker runs every test of the group, so its engine starts once
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+    pytest.mark.xdist_group("tracking"),
+]
 
 
 def wandb_runs(root: Path) -> list[dict[str, Any]]:

@@ -23,6 +23,9 @@ from hydria.launchers.ray import RayLauncher
 from hydria.sweep.records import JobRecord, load_sweep
 from hydria.testing.launchers import LauncherSuite, run_sweep_app
 
+# one xdist worker runs every test of the group, so its engine starts once
+pytestmark = pytest.mark.xdist_group("ray")
+
 
 class TestRayJoiningAHeadNode(LauncherSuite):
     @pytest.fixture

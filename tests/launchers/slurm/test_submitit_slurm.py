@@ -18,6 +18,9 @@ from tests.waiting import wait_for
 from hydria.sweep.records import load_sweep
 from hydria.testing.launchers import LauncherSuite, run_sweep_app
 
+# one xdist worker runs every test of the group, so its engine starts once
+pytestmark = pytest.mark.xdist_group("slurm")
+
 SLURM = ["hydra/launcher=submitit_slurm", "hydra.sweep.dir=sweep"]
 
 
