@@ -57,6 +57,7 @@ ERRORS = [
     "MissingOptionError",
     "MissingPrimaryConfigError",
     "MissingValuesError",
+    "OutputDirError",
     "OverrideError",
     "OverrideParseError",
     "OverrideParseException",
@@ -64,7 +65,9 @@ ERRORS = [
     "PluginError",
     "SavedRunError",
     "SearchPathException",
+    "SweepDirInUseError",
     "SweepNotAllowedError",
+    "SweepRecordsError",
     "TargetNotFoundError",
     "TargetRefusedError",
     "UsageError",
@@ -105,7 +108,10 @@ ERROR_BASES = {
     "UsageError": ("HydriaError", "ValueError"),
     "JobContextError": ("HydriaError", "RuntimeError", "ValueError"),
     "PluginError": ("HydriaError", "RuntimeError"),
+    "OutputDirError": ("HydriaError", "OSError"),
     "SavedRunError": ("HydriaError", "LookupError"),
+    "SweepRecordsError": ("HydriaError", "ValueError"),
+    "SweepDirInUseError": ("HydriaError", "RuntimeError"),
     "ExplainError": ("HydriaError", "LookupError"),
 }
 

@@ -30,7 +30,11 @@
     │   └── SearchPathException             Hydra's name for a bad search path entry
     ├── JobContextError (RuntimeError, ValueError)  HydraConfig.get() or ${hydra:...} outside a job
     ├── PluginError (RuntimeError)          a launcher or sweeper cannot be found, built or run
+    ├── OutputDirError (OSError)            an output or sweep dir, or a `.hydra` file in it,
+    │                                       cannot be created or written (key, path, OS reason)
     ├── SavedRunError (LookupError)         a run directory has no readable `.hydra` record
+    ├── SweepRecordsError (ValueError)      a sweep's results.jsonl, or a line of it, is unreadable
+    ├── SweepDirInUseError (RuntimeError)   another live sweep or resume holds the sweep dir's lock
     ├── ExplainError (LookupError)          no provenance for a key, or a config hydria cannot trace
     └── ConfigValidationError (ValueError)  the composed config does not fit its schema
         └── MissingValuesError              mandatory `???` values were never set (all listed)
@@ -46,6 +50,8 @@ situation: code migrated from Hydra keeps its error handling.
 """
 
 from __future__ import annotations
+
+from hydria.terminal_text import caret_under
 
 __all__ = [
     "AlreadyInitializedError",
@@ -69,6 +75,7 @@ __all__ = [
     "MissingOptionError",
     "MissingPrimaryConfigError",
     "MissingValuesError",
+    "OutputDirError",
     "OverrideError",
     "OverrideParseError",
     "OverrideParseException",
@@ -76,7 +83,9 @@ __all__ = [
     "PluginError",
     "SavedRunError",
     "SearchPathException",
+    "SweepDirInUseError",
     "SweepNotAllowedError",
+    "SweepRecordsError",
     "TargetNotFoundError",
     "TargetRefusedError",
     "UsageError",
@@ -197,12 +206,10 @@ class OverrideParseError(OverrideError):
         self.index = index
         self.override = text
         where = f"override #{index + 1} " if index is not None else "override "
-        shown = text.replace("\t", " ").replace("\n", " ")
-        caret = " " * (position + 4) + "^"
         lead = f"{hydra_message}\n" if hydra_message else ""
         super().__init__(
             f"{lead}Could not parse {where}{text!r}: {expected} (at column {position + 1})\n"
-            f"    {shown}\n{caret}"
+            + caret_under(text, position)
         )
 
 
@@ -261,9 +268,32 @@ class PluginError(HydriaError, RuntimeError):
     """A launcher or sweeper cannot be found, built (bad options) or run (a missing extra)."""
 
 
+class OutputDirError(HydriaError, OSError):
+    """A job's output dir or a sweep dir cannot be created (a file is in the way, no
+    permission, a read-only file system), or a `.hydra` file cannot be written in it (a
+    full disk); the message names the config key or the file, and the OS reason, which
+    is chained. Raised before the task runs."""
+
+    def __str__(self) -> str:
+        # OSError would format two arguments as "[Errno a] b"; the message stays as given.
+        return str(self.args[0]) if self.args else ""
+
+
 class SavedRunError(HydriaError, LookupError):
     """A run directory (or sweep job directory) has no `.hydra/config.yaml` and
     `.hydra/hydra.yaml` to read, or they do not hold what a run saves."""
+
+
+class SweepDirInUseError(HydriaError, RuntimeError):
+    """A sweep directory is held by another live sweep or `--resume` (its lock,
+    `hydria.sweep.ownership`); the message names the holder (host, pid, command, since
+    when) and what to do."""
+
+
+class SweepRecordsError(HydriaError, ValueError):
+    """A sweep's `results.jsonl` cannot be read (a directory or a FIFO in its place, no
+    permission), or one line of it is not a job record (bad JSON, a field of the wrong
+    type); the message names the file, and the line and field when there is one."""
 
 
 class ExplainError(HydriaError, LookupError):

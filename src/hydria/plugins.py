@@ -4,7 +4,9 @@
 built-in (by hydria's path, or by the path of the Hydra plugin it replaces, so
 existing configs work), a plugin package's entry point (groups `hydria.launchers`
 and `hydria.sweepers`, by entry-point name or by the path it points to), or any
-importable class. Nothing is imported until a config names it. Hydra plugins hydria
+importable class the target policy allows (as `instantiate` checks a `_target_`;
+registered ones are exempt from the allow-list only). Nothing is imported until a
+config names it. Hydra plugins hydria
 does not run (the rq launcher, the Ax, Nevergrad and Optuna sweepers...) are refused
 with what to use instead.
 
@@ -72,6 +74,7 @@ BUILTIN: dict[Kind, dict[str, str]] = {
 }
 
 _GROUPS: dict[Kind, str] = {"launcher": "hydria.launchers", "sweeper": "hydria.sweepers"}
+_METHOD: dict[Kind, str] = {"launcher": "launch", "sweeper": "batches"}
 
 
 def _entry_points(kind: Kind) -> EntryPoints:
@@ -89,11 +92,18 @@ def _from_entry_points(kind: Kind, target: str) -> str | None:
     return None
 
 
-def _import(spec: str) -> Any:
-    from hydria.instantiation.locate import locate  # its errors name what does exist
+def _import(kind: Kind, spec: str, *, registered: bool) -> Any:
+    """The class `spec` names: a registered one (built-in or entry point) by its
+    registration, anything else through the target policy, as `instantiate` would."""
+    # only sweeps load plugins: `import hydria` does not pay for the policy here
+    from hydria.instantiation.policy import TargetPolicy
 
+    policy = TargetPolicy.from_environment()
+    path = spec.replace(":", ".")
+    if registered:
+        policy = policy.trusting(path)
     try:
-        return locate(spec.replace(":", "."))
+        return policy.locate(path, f"hydra.{kind}._target_")
     except TargetNotFoundError as exc:
         raise PluginError(f"cannot import {spec!r}: {exc}") from exc
 
@@ -120,16 +130,25 @@ def load_plugin(kind: Kind, node: DictConfig | None) -> Any:
     options: dict[str, Any] = OmegaConf.to_container(node, resolve=True)  # type: ignore[assignment]
     target = str(options.pop("_target_"))
     spec = BUILTIN[kind].get(target) or _from_entry_points(kind, target)
+    registered = spec is not None
     if spec is None:
         unsupported = unsupported_plugin_message(target=target)
         if unsupported is not None:
             raise PluginError(unsupported)
         spec = target
-    cls = _import(spec)
+    cls = _import(kind, spec, registered=registered)
     if _hydra_core_plugin(kind, cls):
         raise PluginError(
             f"hydra.{kind} ({target}) is a Hydra {kind} plugin, which hydria does not run. "
             f"hydria runs its own {kind}s: {', '.join(plugin_names()[kind])}."
+        )
+    method = _METHOD[kind]
+    if not isinstance(cls, type) or not callable(getattr(cls, method, None)):
+        raise PluginError(
+            f"hydra.{kind}._target_={target} is not a {kind}: a {kind} is a class with a "
+            f"`{method}` method, and '{target}' is "
+            f"{'a class without one' if isinstance(cls, type) else 'a ' + type(cls).__name__}. "
+            f"hydria's {kind}s: {', '.join(plugin_names()[kind])}."
         )
     try:
         return cls(**options)

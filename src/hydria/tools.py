@@ -7,7 +7,9 @@ python -m hydria rerun RUN_DIR [--app SCRIPT] [--python PYTHON]
 `diff` compares two runs, or with one run, the run's saved config and what its
 config tree composes today; it exits 0 when nothing differs, 1 when something
 does, 2 on an error. `rerun` runs a run's app again on its saved config
-(`--experimental-rerun`) and exits with the app's exit code.
+(`--experimental-rerun`) and exits with the app's exit code. The app is the script
+given with `--app`; the script the run's record names is run only when the user says
+so at a prompt on the terminal, since a record may come from anyone.
 """
 
 from __future__ import annotations
@@ -15,20 +17,31 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+
+from hydria.terminal_text import printable
 
 __all__ = ["main"]
 
 
 def _results(args: argparse.Namespace) -> int:
+    import warnings
+
+    from hydria.errors import SweepRecordsError
     from hydria.sweep.live import with_live_states
     from hydria.sweep.records import load_sweep
     from hydria.sweep.summary import records_csv, records_json, summary_table
 
     try:
-        records = with_live_states(load_sweep(args.sweep_dir))
-    except (FileNotFoundError, ValueError) as exc:
+        # lines that are not job records are skipped with a warning: say which, go on
+        with warnings.catch_warnings(record=True) as skipped:
+            warnings.simplefilter("always")
+            records = with_live_states(load_sweep(args.sweep_dir))
+    except (FileNotFoundError, SweepRecordsError) as exc:
         print(f"hydria results: {exc}", file=sys.stderr)
         return 1
+    for warning in skipped:
+        print(f"hydria results: warning: {warning.message}", file=sys.stderr)
     if args.format == "csv":
         sys.stdout.write(records_csv(records))
     elif args.format == "json":
@@ -59,13 +72,15 @@ def _diff(args: argparse.Namespace) -> int:
     except (HydriaError, OmegaConfBaseException) as exc:
         print(f"hydria diff: {exc}", file=sys.stderr)
         return 2
+    except RecursionError:
+        print("hydria diff: the configs are nested too deeply to compare", file=sys.stderr)
+        return 2
     print(render_json(diff) if args.json else render_text(diff))
     return 0 if diff.same else 1
 
 
 def _rerun(args: argparse.Namespace) -> int:
     import subprocess
-    from pathlib import Path
 
     from hydria.errors import HydriaError
     from hydria.runs.saved import load_run
@@ -85,11 +100,29 @@ def _rerun(args: argparse.Namespace) -> int:
         script = cwd / f"{run.job_name}.py"
         if not script.is_file():
             print(
-                f"hydria rerun: cannot find the app of '{args.run_dir}': no '{script}' "
-                f"(the job '{run.job_name}' ran in '{cwd}'). Pass the script with --app",
+                printable(
+                    f"hydria rerun: cannot find the app of '{args.run_dir}': no '{script}' "
+                    f"(the job '{run.job_name}' ran in '{cwd}'). Pass the script with --app"
+                ),
                 file=sys.stderr,
             )
             return 2
+        script = script.resolve()
+        agreed = _agreed_to_run(script, cwd)
+        if agreed is None:
+            print(
+                printable(
+                    f"hydria rerun: not running {script}: the run's record names it "
+                    "(hydra.runtime.cwd and hydra.job.name in its hydra.yaml), and a record "
+                    "may come from anyone. If it is the app you mean to run, pass it: "
+                    f"--app {script}"
+                ),
+                file=sys.stderr,
+            )
+            return 2
+        if not agreed:
+            print(printable(f"hydria rerun: not running {script}"), file=sys.stderr)
+            return 1
     command = [args.python, str(script), "--experimental-rerun", str(run.record_dir.resolve())]
     try:
         # Not captured: the app's output streams to this process's stdout and stderr.
@@ -101,6 +134,26 @@ def _rerun(args: argparse.Namespace) -> int:
         return 130
     # A negative code is the signal that ended the app; shells report it as 128 + signal.
     return code if code >= 0 else 128 - code
+
+
+def _agreed_to_run(script: Path, cwd: Path) -> bool | None:
+    """Whether the user agrees to run the script a run's record names: asked on the
+    terminal; None without one to ask on (stdin is not a terminal)."""
+    if not sys.stdin.isatty():
+        return None
+    # The path comes from the record: control characters in it must not redraw the prompt.
+    sys.stderr.write(
+        printable(f"The run's record names its app: {script} (run in {cwd}).")
+        + "\n"
+        + printable(f"Run {script}?")
+        + " [y/N] "
+    )
+    sys.stderr.flush()
+    try:
+        answer = sys.stdin.readline()
+    except (OSError, KeyboardInterrupt):
+        answer = ""
+    return answer.strip().lower() in ("y", "yes")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -132,7 +185,8 @@ def _parser() -> argparse.ArgumentParser:
     rerun.add_argument(
         "--app",
         metavar="SCRIPT",
-        help="the app's script (default: <hydra.runtime.cwd>/<hydra.job.name>.py)",
+        help="the app's script to run (default: the <hydra.runtime.cwd>/<hydra.job.name>.py "
+        "the run recorded, run only once you confirm it on the terminal)",
     )
     rerun.add_argument(
         "--python",

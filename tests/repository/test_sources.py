@@ -723,3 +723,28 @@ def test_config_class_defined_in_a_function() -> None:
     cs.store(name="local", node=Local, group="cache")
     cs.store(name="config", node={"defaults": [{"cache": "local"}, "_self_"], "x": 1})
     assert _plain(hydria.compose("config", store=cs)) == {"cache": {"size": 10}, "x": 1}
+
+
+def test_a_pkg_source_is_found_without_running_its_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A recorded run can name `pkg://` sources; finding their folder must not import
+    # (and so run) the package's `__init__.py`.
+    from hydria.repository.sources import package_directory
+
+    canary = tmp_path / "canary"
+    conf = tmp_path / "plantedpkg" / "conf"
+    conf.mkdir(parents=True)
+    (conf.parent / "__init__.py").write_text(f"open({str(canary)!r}, 'w').close()\n")
+    (conf / "__init__.py").write_text("")
+    (conf / "config.yaml").write_text("x: 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    assert package_directory("plantedpkg.conf") == str(conf)
+    assert package_directory("plantedpkg/conf") == str(conf)
+    assert package_directory("plantedpkg.nope") is None
+    assert package_directory("plantedpkg.\0conf") is None
+    assert not canary.exists()
+    import sys
+
+    assert "plantedpkg" not in sys.modules

@@ -131,6 +131,7 @@ def hydria_cli(tmp_path: Path) -> Cli:
             [sys.executable, "-m", "hydria", *argv],
             cwd=cwd,
             env=_process_env(tmp_path),
+            stdin=subprocess.DEVNULL,  # not a terminal, whatever pytest runs on
             capture_output=True,
             text=True,
             timeout=120,

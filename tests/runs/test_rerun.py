@@ -36,7 +36,8 @@ def test_rerun_runs_the_app_again_in_its_directory(
     assert first.stdout == line
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    done = hydria_cli("rerun", str(_only_run(tmp_path)), cwd=elsewhere)
+    app = str(tmp_path / "my_app.py")
+    done = hydria_cli("rerun", str(_only_run(tmp_path)), "--app", app, cwd=elsewhere)
     assert (done.returncode, done.stdout, done.stderr) == (0, line, "")
     assert [_only_run(tmp_path)] == list(tmp_path.glob("outputs/*/*"))  # no new run
 
@@ -45,7 +46,7 @@ def test_rerun_passes_the_apps_exit_code_on(
     tmp_path: Path, run_script: Any, hydria_cli: Any
 ) -> None:
     assert run_script("+fail=true").returncode == 3
-    done = hydria_cli("rerun", str(_only_run(tmp_path) / ".hydra"))
+    done = hydria_cli("rerun", str(_only_run(tmp_path) / ".hydra"), "--app", "my_app.py")
     assert (done.returncode, done.stdout) == (
         3,
         f"db=localhost:3306 layers=[1, 2, 3] cwd={tmp_path}\n",
@@ -88,7 +89,7 @@ def test_rerun_shows_the_apps_warning_when_the_tree_changed(
 ) -> None:
     assert run_script().returncode == 0
     (conf / "db" / "mysql.yaml").write_text("host: localhost\nport: 3307\n")
-    done = hydria_cli("rerun", str(_only_run(tmp_path)))
+    done = hydria_cli("rerun", str(_only_run(tmp_path)), "--app", "my_app.py")
     assert (done.returncode, done.stdout) == (
         0,
         f"db=localhost:3306 layers=[1, 2, 3] cwd={tmp_path}\n",

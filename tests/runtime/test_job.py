@@ -13,7 +13,7 @@ import pytest
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import ConfigAttributeError, ReadonlyConfigError
 
-from hydria.errors import JobContextError
+from hydria.errors import JobContextError, TargetNotFoundError
 from hydria.runtime import HydraConfig, JobReturn, JobSpec, JobStatus, run_job
 
 RunTask = Callable[..., JobReturn]
@@ -172,7 +172,7 @@ def test_setup_failure_raises_after_restoring(
     handlers = list(root.handlers)
     called: list[bool] = []
     overrides = ["hydra/job_logging=broken", "hydra.job.chdir=true"]
-    with pytest.raises(ValueError, match="Unable to configure handler 'bad'"):
+    with pytest.raises(TargetNotFoundError, match=r"hydra.job_logging.handlers.bad.class names"):
         run_task(lambda cfg: called.append(True), overrides)
     assert called == []
     assert os.getcwd() == str(tmp_path)

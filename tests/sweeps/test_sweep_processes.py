@@ -236,7 +236,7 @@ def test_each_running_job_gets_its_own_gpus(sweep_app: Callable[..., Done], tmp_
     records = list(_records(tmp_path / "sw").values())
     for record in records:
         assert record.return_value["gpus"] in ("0,1", "2,3")
-        assert record.extra == {"gpus": record.return_value["gpus"]}
+        assert record.extra["gpus"] == record.return_value["gpus"]
     # jobs that overlapped in time never shared a device
     spans = {
         r.return_value["a"]: (

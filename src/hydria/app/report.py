@@ -18,6 +18,7 @@ from omegaconf.errors import OmegaConfBaseException
 from hydria.app.cli import usage_text
 from hydria.errors import HydriaError, UsageError
 from hydria.runtime.task_traceback import format_task_error, is_full_error_requested
+from hydria.terminal_text import printable
 
 __all__ = [
     "FULL_ERROR_HINT",
@@ -47,7 +48,8 @@ def report(
       explicit cause, and a hint about `HYDRA_FULL_ERROR`; exit 1.
     - anything else is a bug, not a message: its full traceback; exit 1.
     With `full` (default: `is_full_error_requested()`) every error but a usage error
-    prints its full traceback.
+    prints its full traceback. Control characters in the text (an override's ANSI
+    escapes) are shown escaped, `\\x1b`, so no message can rewrite the terminal.
 
     Args:
         exc: the exception.
@@ -61,14 +63,15 @@ def report(
     out = sys.stderr if stream is None else stream
     if isinstance(exc, UsageError):
         name = prog if prog is not None else os.path.basename(sys.argv[0]) or "app"
-        out.write(f"{usage_text(name)}\n{name}: error: {exc}\n")
+        out.write(f"{usage_text(name)}\n{name}: error: {printable(str(exc), multiline=True)}\n")
         return EXIT_USAGE
     if full is None:
         full = is_full_error_requested()
     if full or not isinstance(exc, (HydriaError, OmegaConfBaseException)):
-        out.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        out.write(printable(text, multiline=True))
         return EXIT_FAILURE
-    out.write(f"{_message(exc)}\n\n{FULL_ERROR_HINT}\n")
+    out.write(f"{printable(_message(exc), multiline=True)}\n\n{FULL_ERROR_HINT}\n")
     return EXIT_FAILURE
 
 
@@ -133,7 +136,7 @@ def report_task_traceback(
     out = sys.stderr if stream is None else stream
     if overrides is not None:
         out.write(f"Error executing job with overrides: {list(overrides)}\n")
-    out.write(text)
+    out.write(printable(text, multiline=True))
     if filtered:
         out.write(f"\n{FULL_ERROR_HINT}\n")
     return EXIT_FAILURE

@@ -39,14 +39,17 @@ from hydria.runtime import (
     JobSpec,
     JobStatus,
     configure_logging,
+    make_dir,
     pop_job,
     push_job,
     register_resolvers,
     restore_logging,
     run_job,
+    save_sweep_config,
     snapshot_logging,
 )
 from hydria.runtime.callbacks import Callbacks
+from hydria.terminal_text import printable
 from hydria.version import __version__
 from hydria.version_base import CURRENT_VERSION
 
@@ -185,18 +188,23 @@ def _multirun(app: App, request: RunRequest, overrides: list[str]) -> list[Any]:
     snapshot = snapshot_logging()
     configured: frozenset[str] | None = None
     token = push_job(cfg.hydra)
+    lock = None
     try:
         if app.configure_logging:
             configured = configure_logging(cfg.hydra.hydra_logging, cfg.hydra.verbose)
             _log_debug_info(master)
         sweep_dir = Path(str(cfg.hydra.sweep.dir))
         results = ResultsFile(sweep_dir)
-        completed = _completed_jobs(results, batches) if resume else {}
-        callbacks = Callbacks.from_config(cfg)
-        sweep_dir.mkdir(parents=True, exist_ok=True)
+        if resume:  # a sweep to resume is there, with these jobs: checked before creating
+            _completed_jobs(results, batches)
+        callbacks = Callbacks.from_config(cfg)  # a missing tracking library stops it here
+        make_dir(str(sweep_dir), "hydra.sweep.dir", "the sweep directory")
+        lock = _own_sweep_dir(sweep_dir)  # held until the sweep process returns
+        completed = _resumable(results, batches) if resume else {}
         if not resume:
             _set_aside(results)
-            OmegaConf.save(cfg, sweep_dir / "multirun.yaml")
+            save_sweep_config(cfg, str(sweep_dir))
+        results.path.touch()  # a sweep killed before any job ended can be resumed
         callbacks.notify("on_multirun_start", config=cfg, config_name=config_name)
         total = sum(len(b) for b in batches)
         progress = make_progress(total, len(completed))
@@ -213,6 +221,8 @@ def _multirun(app: App, request: RunRequest, overrides: list[str]) -> list[Any]:
             progress.close()
         callbacks.notify("on_multirun_end", reverse=True, config=cfg, config_name=config_name)
     finally:
+        if lock is not None:
+            lock.release()
         pop_job(token)
         restore_logging(snapshot, configured)
     records = list(outcome.records.values())
@@ -222,17 +232,19 @@ def _multirun(app: App, request: RunRequest, overrides: list[str]) -> list[Any]:
     if records:  # on stderr, as the progress lines: stdout is the task's
         done = sum(r.status == "completed" for r in records)
         sys.stderr.write(
-            f"Sweep {sweep_dir}: {total} jobs, {done} completed, {len(outcome.failed)} not\n"
+            f"Sweep {printable(str(sweep_dir))}: {total} jobs, {done} completed, "
+            f"{len(outcome.failed)} not\n"
             f"{summary_table(records)}\n"
         )
     if outcome.interrupted:
         kept = [a for a in sys.argv[1:] if not a.startswith(("hydra.sweep.dir=", "--resume"))]
         again = [shlex.quote(a) for a in [*kept, "--resume", f"hydra.sweep.dir={sweep_dir}"]]
+        stopped = "Terminated (SIGTERM)" if outcome.terminated else "Interrupted"
         sys.stderr.write(
-            f"Interrupted. Finished jobs are recorded in {results.path}; to run the rest:\n"
-            f"  python {' '.join([sys.argv[0], *again])}\n"
+            f"{stopped}. Finished jobs are recorded in {results.path}; to run the rest:\n"
+            f"  python {printable(' '.join([sys.argv[0], *again]))}\n"
         )
-        raise AppExit(130)
+        raise AppExit(143 if outcome.terminated else 130)
     if outcome.failures:
         num, first = min(outcome.failures.items())
         job_overrides = list(outcome.records[num].overrides)
@@ -241,7 +253,8 @@ def _multirun(app: App, request: RunRequest, overrides: list[str]) -> list[Any]:
                 first.error_traceback, first.error_filtered, overrides=job_overrides
             )
         count = len(outcome.failures)
-        sys.stderr.write(f"{count} of {total} jobs failed; every failure is in {results.path}\n")
+        where = printable(str(results.path))
+        sys.stderr.write(f"{count} of {total} jobs failed; every failure is in {where}\n")
         raise AppExit(1)
     return [outcome.return_values.get(n) for n in range(total)]
 
@@ -253,8 +266,9 @@ def _submitted_text(sweep_dir: Path, submitted: Sequence[Any]) -> str:
     return (
         f"Submitted {len(submitted)} jobs to {', '.join(engines)}"
         + (f" (job ids {shown})" if ids else "")
-        + f"; not waiting for them.\nSweep dir: {sweep_dir}\n"
-        f"Their state and results as they end: python -m hydria results {sweep_dir}"
+        + f"; not waiting for them.\nSweep dir: {printable(str(sweep_dir))}\n"
+        f"Their state and results as they end: python -m hydria results "
+        + printable(str(sweep_dir))
     )
 
 
@@ -282,6 +296,41 @@ def _completed_jobs(results: Any, batches: Sequence[Sequence[list[str]]]) -> dic
             completed[num] = record
         elif record.status == "submitted":
             _refuse_in_flight(num, record)
+    return completed
+
+
+def _own_sweep_dir(sweep_dir: Path) -> Any:
+    """Take the sweep directory's lock (see `hydria.sweep.ownership`).
+
+    Raises:
+        SweepDirInUseError: another sweep or resume holds it (the message names it).
+    """
+    from hydria.sweep.ownership import SweepLock
+
+    lock = SweepLock(sweep_dir)
+    lock.acquire()
+    return lock
+
+
+def _resumable(results: Any, batches: Sequence[Sequence[list[str]]]) -> dict[int, Any]:
+    """Under the lock: wait for the jobs an earlier, killed run of the sweep left
+    running (their records decide), then the completed jobs; says what it resumes."""
+    from hydria.sweep.job_journal import wait_for_jobs
+
+    total = sum(len(b) for b in batches)
+    completed = _completed_jobs(results, batches)
+    pending = set(range(total)) - set(completed)
+
+    def say(text: str) -> None:
+        sys.stderr.write(text + "\n")
+
+    wait_for_jobs(results.path.parent, pending, say)
+    completed = _completed_jobs(results, batches)
+    say(
+        f"--resume: {len(completed)} of {total} jobs of the sweep in "
+        f"{printable(str(results.path.parent))} completed before; running the other "
+        f"{total - len(completed)}"
+    )
     return completed
 
 

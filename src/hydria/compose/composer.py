@@ -16,6 +16,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from hydria.compose.apply_overrides import apply_overrides
 from hydria.compose.config_memo import ConfigMemo
+from hydria.compose.depth import too_deep_error
 from hydria.compose.hydra_node import (
     assemble_root,
     fill_runtime,
@@ -252,6 +253,70 @@ def _build_config(
     return typed
 
 
+def _config_from_defaults(
+    repo: ConfigRepository,
+    defaults: DefaultsList,
+    overrides: Sequence[Override],
+    *,
+    config_name: str | None,
+    return_hydra_config: bool,
+    job_name: str,
+    version: str,
+    version_base: str,
+    memos: Memos | None,
+) -> DictConfig:
+    """The config a resolved defaults list composes to, overrides applied, hydra node filled."""
+    with_hydra = return_hydra_config or any(is_hydra_override(o) for o in defaults.config_overrides)
+
+    def build() -> DictConfig:
+        cfg = _build_config(repo, defaults, with_hydra=with_hydra, memos=memos)
+        if "hydra" in cfg:
+            try:
+                fill_static(
+                    cfg,
+                    choices=defaults.choices,
+                    search_path=repo.search_path,
+                    version=version,
+                    version_base=version_base,
+                )
+            except OmegaConfBaseException as exc:
+                raise CompositionError(
+                    f"Could not record this composition in the hydra node: {exc}"
+                ) from None
+        return cfg
+
+    if memos is None:
+        cfg = build()
+    else:
+        identities = []
+        for d in defaults.defaults:
+            raw = repo.load(d.config_path)
+            identities.append((d.config_path, d.package, raw.identity if raw else None))
+        static = (
+            tuple(defaults.choices.items()),
+            tuple(repo.search_path),
+            version,
+            version_base,
+        )
+        key = ("config", with_hydra, tuple(identities), static)
+        cfg = memos.configs.get_or_build(key, build)
+    OmegaConf.set_struct(cfg, True)
+    if "hydra" in cfg:
+        OmegaConf.set_readonly(cfg.hydra, False)
+    apply_overrides(cfg, defaults.config_overrides)
+    if "hydra" in cfg:
+        try:
+            fill_runtime(cfg, overrides=overrides, config_name=config_name, job_name=job_name)
+        except OmegaConfBaseException as exc:
+            raise CompositionError(
+                f"Could not record this composition in the hydra node: {exc}"
+            ) from None
+        if not return_hydra_config:
+            with read_write(cfg), open_dict(cfg):
+                del cfg["hydra"]
+    return cfg
+
+
 def compose_config(
     repo: ConfigRepository,
     config_name: str | None,
@@ -304,52 +369,19 @@ def compose_config(
         defaults = resolve_defaults(
             repo, config_name, overrides, skip_missing=skip_missing, legacy_1_1=legacy
         )
-    with_hydra = return_hydra_config or any(is_hydra_override(o) for o in defaults.config_overrides)
-
-    def build() -> DictConfig:
-        cfg = _build_config(repo, defaults, with_hydra=with_hydra, memos=memos)
-        if "hydra" in cfg:
-            try:
-                fill_static(
-                    cfg,
-                    choices=defaults.choices,
-                    search_path=repo.search_path,
-                    version=version,
-                    version_base=version_base,
-                )
-            except OmegaConfBaseException as exc:
-                raise CompositionError(
-                    f"Could not record this composition in the hydra node: {exc}"
-                ) from None
-        return cfg
-
-    if memos is None:
-        cfg = build()
-    else:
-        identities = []
-        for d in defaults.defaults:
-            raw = repo.load(d.config_path)
-            identities.append((d.config_path, d.package, raw.identity if raw else None))
-        static = (
-            tuple(defaults.choices.items()),
-            tuple(repo.search_path),
-            version,
-            version_base,
+    try:
+        cfg = _config_from_defaults(
+            repo,
+            defaults,
+            overrides,
+            config_name=config_name,
+            return_hydra_config=return_hydra_config,
+            job_name=job_name,
+            version=version,
+            version_base=version_base,
+            memos=memos,
         )
-        key = ("config", with_hydra, tuple(identities), static)
-        cfg = memos.configs.get_or_build(key, build)
-    OmegaConf.set_struct(cfg, True)
-    if "hydra" in cfg:
-        OmegaConf.set_readonly(cfg.hydra, False)
-    apply_overrides(cfg, defaults.config_overrides)
-    if "hydra" in cfg:
-        try:
-            fill_runtime(cfg, overrides=overrides, config_name=config_name, job_name=job_name)
-        except OmegaConfBaseException as exc:
-            raise CompositionError(
-                f"Could not record this composition in the hydra node: {exc}"
-            ) from None
-        if not return_hydra_config:
-            with read_write(cfg), open_dict(cfg):
-                del cfg["hydra"]
+    except RecursionError:
+        # OmegaConf builds, copies and merges nodes recursively (about 13 frames a level)
+        raise too_deep_error(repo, defaults) from None
     return Composition(config=cfg, defaults=defaults, repository=repo)

@@ -8,6 +8,7 @@ shares nothing with the memo, so callers may mutate what they get.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import pickle
 import sys
@@ -20,7 +21,10 @@ from contextlib import contextmanager
 import omegaconf
 from omegaconf import DictConfig
 
+from hydria.compose.disk_cache import DiskCache
 from hydria.version import __version__
+
+log = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -65,12 +69,14 @@ class ConfigMemo:
     With `disk_dir`, the configs stored with `keep_first` (the `hydra` node, the same in
     every run of an app) are also kept on disk, so a new process skips building them:
     that is most of an app's start-up after imports. Keys name files by their stamps
-    and include the versions of hydria, OmegaConf and Python, so a stale file is never
-    read; a disk that cannot be written is simply not used.
+    and content checksums and include the versions of hydria, OmegaConf and Python, so
+    a stale file is never read. The disk side is a hint (see `DiskCache`): an entry that
+    does not authenticate, or does not unpickle, is rebuilt; a disk that cannot be
+    written is simply not used.
     """
 
     def __init__(self, size: int = 32, *, disk_dir: str | None = None) -> None:
-        self._disk_dir = disk_dir
+        self._disk = None if disk_dir is None else DiskCache(disk_dir)
         self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
@@ -94,12 +100,14 @@ class ConfigMemo:
                 needs, like the `hydra` node).
         """
         blob = self._get(key)
-        if blob is None and keep_first:
-            blob = self._read_disk(key)
         if blob is not None:
             cfg = _unpickle(blob)
             assert isinstance(cfg, DictConfig)
             return cfg
+        if keep_first:
+            cached = self._read_disk(key)
+            if cached is not None:
+                return cached
         cfg = build()
         try:
             blob = pickle.dumps(cfg, protocol=pickle.HIGHEST_PROTOCOL)
@@ -117,38 +125,28 @@ class ConfigMemo:
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
 
-    def _disk_path(self, key: Hashable) -> str | None:
-        if self._disk_dir is None:
-            return None
-        text = _disk_key(key)
-        digest = f"{zlib.crc32(text):08x}{zlib.adler32(text):08x}"  # hashlib costs 2 ms to import
-        return os.path.join(self._disk_dir, f"{digest}.pickle")
+    @staticmethod
+    def _disk_name(header: bytes) -> str:
+        return f"{zlib.crc32(header):08x}{zlib.adler32(header):08x}"  # hashlib: 5 ms to import
 
-    def _read_disk(self, key: Hashable) -> bytes | None:
-        path = self._disk_path(key)
-        if path is None:
+    def _read_disk(self, key: Hashable) -> DictConfig | None:
+        if self._disk is None:
+            return None
+        header = _disk_key(key)
+        blob = self._disk.read(self._disk_name(header), header)
+        if blob is None:
             return None
         try:
-            with open(path, "rb") as f:
-                stored_key, _, blob = f.read().partition(b"\0")
-        except OSError:
+            cfg = _unpickle(blob)
+        except Exception as exc:  # noqa: BLE001 - an authenticated blob from another version
+            log.debug("hydria cache: cannot unpickle a cached config (%r); rebuilding", exc)
             return None
-        if stored_key != _disk_key(key):  # a file name is a short checksum: check the key
+        if not isinstance(cfg, DictConfig):
             return None
         self._remember(key, blob)
-        return blob
+        return cfg
 
     def _write_disk(self, key: Hashable, blob: bytes) -> None:
-        path = self._disk_path(key)
-        if path is None:
-            return
-        try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            import tempfile  # only when writing: it imports shutil, bz2 and lzma
-
-            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                f.write(_disk_key(key) + b"\0" + blob)
-            os.replace(tmp, path)
-        except OSError:
-            return
+        if self._disk is not None:
+            header = _disk_key(key)
+            self._disk.write(self._disk_name(header), header, blob)

@@ -73,6 +73,12 @@ def typed_hydra_node(items: Sequence[MergeItem]) -> DictConfig:
         part = _hydra_part(item)
         if part is None:
             continue
+        if not isinstance(part, (dict, DictConfig)):
+            raise CompositionError(
+                f"In '{item.config_path}' ({item.source}): 'hydra' must be a mapping of "
+                f"Hydra settings (like 'hydra: {{job: {{chdir: true}}}}'), "
+                f"not {type(part).__name__} ({repr(part)[:60]})"
+            )
         try:
             node.merge_with(part)
         except OmegaConfBaseException as exc:

@@ -33,6 +33,9 @@ from hydria.version_base import deprecation_warning
 
 EMPTY_PRIMARY = "_dummy_empty_config_"
 HYDRA_CONFIG = "hydra/config"
+# How many configs one defaults chain may nest (primary -> a -> b -> ...). Hydra composes
+# at least 150; the resolver recurses about 4 frames a level, well inside Python's limit.
+MAX_DEFAULTS_DEPTH = 200
 
 
 @dataclass(slots=True)
@@ -207,6 +210,17 @@ def _resolve_interpolated(
         element.path = str(value)
 
 
+def _too_deep(chain: list[str], path: str) -> DefaultsListError:
+    shown = [*chain, path]
+    if len(shown) > 8:
+        shown = [*shown[:4], f"... ({len(shown) - 7} more)", *shown[-3:]]
+    return DefaultsListError(
+        f"The defaults lists nest more than {MAX_DEFAULTS_DEPTH} configs deep: "
+        f"{' -> '.join(shown)}. Flatten the chain: list configs side by side in one "
+        "defaults list instead of each including the next"
+    )
+
+
 def _expand(res: _Resolution, node: _Node, *, is_root: bool, interpolated: bool) -> _Node:
     parent = node.element
     if is_root:
@@ -239,6 +253,8 @@ def _expand(res: _Resolution, node: _Node, *, is_root: bool, interpolated: bool)
     if path in res.chain:
         cycle = " -> ".join([*res.chain[res.chain.index(path) :], path])
         raise DefaultsListError(f"Cycle in the defaults lists: {cycle}")
+    if len(res.chain) >= MAX_DEFAULTS_DEPTH:
+        raise _too_deep(res.chain, path)
     res.chain.append(path)
     try:
         _expand_children(res, node, entries, raw, is_root=is_root, interpolated=interpolated)

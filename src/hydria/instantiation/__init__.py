@@ -4,6 +4,7 @@ and the target policy that decides which targets a config may name."""
 from hydria.instantiation.build import ConvertMode as ConvertMode
 from hydria.instantiation.build import call as call
 from hydria.instantiation.build import instantiate as instantiate
+from hydria.instantiation.build import instantiate_under as instantiate_under
 from hydria.instantiation.objects import get_class as get_class
 from hydria.instantiation.objects import get_method as get_method
 from hydria.instantiation.objects import get_object as get_object
@@ -17,4 +18,5 @@ __all__ = [
     "get_method",
     "get_object",
     "instantiate",
+    "instantiate_under",
 ]

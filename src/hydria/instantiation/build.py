@@ -24,10 +24,10 @@ from omegaconf._utils import is_structured_config
 
 from hydria.config_copy import copy_config
 from hydria.errors import InstantiationError, TargetNotFoundError, TargetRefusedError
-from hydria.instantiation.locate import dotted_name, locate
-from hydria.instantiation.policy import TargetPolicy, active_policy, where
+from hydria.instantiation.locate import dotted_name
+from hydria.instantiation.policy import TargetPolicy, active_policy, policy_in_force, where
 
-__all__ = ["ConvertMode", "call", "instantiate"]
+__all__ = ["ConvertMode", "call", "instantiate", "instantiate_under"]
 
 TARGET, ARGS, RECURSIVE, CONVERT, PARTIAL = (
     "_target_",
@@ -118,15 +118,12 @@ class _Builder:
 
     def target(self, value: Any, full_key: object) -> Any:
         if isinstance(value, str):
-            self.policy.check_path(value, full_key)
             try:
-                found = locate(value)
+                value = self.policy.locate(value, full_key)
             except TargetNotFoundError as exc:
                 raise TargetNotFoundError(
                     f"Cannot locate target{where(full_key)}: {exc}"
                 ) from exc.__cause__
-            self.policy.check_object(found, value, full_key)
-            value = found
         elif callable(value):
             self.policy.check_object(value, None, full_key)
         if not callable(value):
@@ -260,6 +257,8 @@ def instantiate(config: Any, *args: Any, **kwargs: Any) -> Any:
             are not passed on: `_allowed_targets_` (dotted prefixes; only targets under
             them are accepted, replacing `HYDRIA_ALLOWED_TARGETS`) and `_unsafe_targets_`
             (default-refused targets this trusted call may use, e.g. `["os.system"]`).
+            Inside another `instantiate` (a target whose code calls it), the outer call's
+            policy holds: `_allowed_targets_` narrows it and `_unsafe_targets_` is ignored.
 
     Returns:
         The built object; for a node without `_target_`, the node with its nested
@@ -274,9 +273,22 @@ def instantiate(config: Any, *args: Any, **kwargs: Any) -> Any:
             `_args_`, `_convert_`, `_recursive_`, `_partial_` are malformed.
         omegaconf.errors.OmegaConfBaseException: an interpolation failed to resolve.
     """
-    policy = TargetPolicy.from_environment(
-        kwargs.pop("_allowed_targets_", None), kwargs.pop("_unsafe_targets_", None)
-    )
+    allowed, unlocked = kwargs.pop("_allowed_targets_", None), kwargs.pop("_unsafe_targets_", None)
+    outer = policy_in_force()
+    if outer is not None:  # a target's code calls instantiate: it may narrow, not widen
+        policy = outer.narrowed(allowed)
+    else:
+        policy = TargetPolicy.from_environment(allowed, unlocked)
+    return instantiate_under(policy, config, *args, **kwargs)
+
+
+def instantiate_under(policy: TargetPolicy, config: Any, *args: Any, **kwargs: Any) -> Any:
+    """`instantiate` with `policy` instead of the one the caller's keywords and the
+    environment give (hydria's own callers: built-in callbacks trusted by name).
+
+    Raises:
+        The errors of `instantiate`.
+    """
     if config is None:
         return None
     work = _working_copy(config)

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from hydria.errors import InstantiationError
-from hydria.instantiation.locate import locate
 from hydria.instantiation.policy import current_policy
 
 __all__ = ["get_class", "get_method", "get_object"]
@@ -20,11 +19,7 @@ def get_object(path: str) -> Any:
         hydria.errors.TargetNotFoundError: nothing importable has that path.
         hydria.errors.TargetRefusedError: the policy refuses it (see `instantiate`).
     """
-    policy = current_policy()
-    policy.check_path(path, None)
-    obj = locate(path)
-    policy.check_object(obj, path, None)
-    return obj
+    return current_policy().locate(path, None)
 
 
 def get_class(path: str) -> type:

@@ -2,8 +2,10 @@
 
 A launcher receives the specs of one batch (composed, numbered, ready) and runs
 them, reporting each job as it starts and as it finishes, in whatever order they
-finish. It never composes and never writes records: the sweep does both, so every
-launcher keeps the same promises (results as jobs end, failures isolated, resume).
+finish. It never composes and never writes records: the sweep does both (each job
+writes its own record where it runs, through its spec's `journal`, and the sweep
+the rest), so every launcher keeps the same promises (results as jobs end, failures
+isolated, resume).
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from hydria.runtime import JobReturn, JobSpec, JobStatus
+from hydria.terminal_text import printable
 
 __all__ = ["JobEvents", "Launcher", "WorkerDied", "failed_job", "job_line", "prepare"]
 
 
 def job_line(spec: JobSpec) -> tuple[object, str]:
-    """A job's number and its overrides as Hydra's launch lines show them (`#0 : a=1`)."""
-    shown = " ".join(o for o in spec.task_overrides if not o.startswith("hydra."))
+    """A job's number and its overrides as Hydra's launch lines show them (`#0 : a=1`),
+    control characters escaped (`printable`)."""
+    shown = printable(" ".join(o for o in spec.task_overrides if not o.startswith("hydra.")))
     return spec.config.hydra.job.get("num"), shown
 
 
@@ -51,9 +55,10 @@ class JobEvents(Protocol):
 
     def submitted(self, index: int, info: Mapping[str, Any]) -> None:
         """The job was handed to an engine that runs it after `launch` returns (a cluster
-        sweep that does not wait). `info` says where, as JSON-able values: `engine`,
-        `job_id`, and `status_from`, a `module:function` that, given the info, returns
-        the job's live state from the engine (see `hydria.sweep.live`)."""
+        sweep that does not wait). `info` says where, as JSON-able values: `engine`
+        and `job_id`, and whatever else asking the engine needs. It is data only: how
+        a job's live state is read is decided by hydria from the engine's name, in a
+        fixed table (`hydria.launchers.engine_states.ENGINE_STATES`)."""
 
     def recorder(self, index: int) -> Callable[[JobReturn], None]:
         """A picklable callable recording the job's end from wherever it runs, for a job

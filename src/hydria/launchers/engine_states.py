@@ -2,42 +2,68 @@
 local jobs.
 
 Kept apart from the launcher so that `python -m hydria results`, asking about the jobs
-of a sweep that did not wait, needs neither submitit nor the launcher.
+of a sweep that did not wait, needs neither submitit nor the launcher. `ENGINE_STATES`
+is the fixed table of engines hydria knows how to ask: a record in `results.jsonl`
+names its engine, never code to run (see `hydria.sweep.live`).
 """
 
 from __future__ import annotations
 
 import os
-import pickle
+import pickletools
 import re
 import subprocess
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 __all__ = [
+    "ENGINE_STATES",
     "LOCAL_ENGINE",
+    "SLURM_ENGINE",
     "controller_alive",
-    "job_state",
+    "local_job_state",
     "local_state",
     "parse_states",
+    "pickled_outcome",
+    "slurm_job_state",
     "slurm_states",
 ]
 
+SLURM_ENGINE = "slurm"
 LOCAL_ENGINE = "submitit-local"
+# SLURM's job ids, `123` or an array task's `123_4`; a local job's id is its controller's pid
+_SLURM_JOB_ID = re.compile(r"[0-9]{1,20}(_[0-9]{1,10})?")
+_LOCAL_JOB_ID = re.compile(r"[0-9]{1,10}")
+_RESULT_HEAD = 4096  # bytes of a result file read to find its outcome word
 
 
-def job_state(info: Mapping[str, Any]) -> str:
-    """The state of a job submitted by a sweep that did not wait (`status_from` of its
-    `submitted` record): SLURM's word (`PENDING`, `RUNNING`, `COMPLETED`, `FAILED`, ...)
-    from squeue, else sacct; for a local job, from its process and result file."""
-    job_id = str(info["job_id"])
-    if info.get("engine") == LOCAL_ENGINE:
-        return local_state(Path(str(info["folder"])), job_id)
+def slurm_job_state(info: Mapping[str, Any]) -> str:
+    """SLURM's word for a submitted job (`PENDING`, `RUNNING`, `COMPLETED`, `FAILED`,
+    ...) from squeue, else sacct. `info`: the `extra` of its `submitted` record."""
+    job_id = str(info.get("job_id"))
+    if not _SLURM_JOB_ID.fullmatch(job_id):
+        return f"UNKNOWN (the record's job id {job_id!r} is not a SLURM job id)"
     states = slurm_states([job_id])
     if states is None:
         return "UNKNOWN (neither squeue nor sacct answered)"
     return states.get(job_id) or "UNKNOWN"
+
+
+def local_job_state(info: Mapping[str, Any]) -> str:
+    """The state of a job submitit runs on this machine, from its controller process and
+    its result file. `info`: the `extra` of its `submitted` record."""
+    job_id, folder = str(info.get("job_id")), info.get("folder")
+    if not _LOCAL_JOB_ID.fullmatch(job_id) or not isinstance(folder, str):
+        return "UNKNOWN (the record lacks a local job id and folder)"
+    return local_state(Path(folder), job_id)
+
+
+# Engine name (the `engine` of a `submitted` record) -> how to ask it about a job.
+ENGINE_STATES: Mapping[str, Callable[[Mapping[str, Any]], str]] = MappingProxyType(
+    {SLURM_ENGINE: slurm_job_state, LOCAL_ENGINE: local_job_state}
+)
 
 
 def ask(command: list[str]) -> str | None:
@@ -99,11 +125,26 @@ def local_state(folder: Path, job_id: str) -> str:
         return "UNKNOWN (asking needs submitit: pip install hydria[submitit])"
 
     result = JobPaths(folder, job_id=job_id, task_id=0).result_pickle
-    if result.exists():
-        with result.open("rb") as file:
-            outcome = pickle.load(file)[0]
-        return "COMPLETED" if outcome == "success" else "FAILED"
+    if result.is_file():  # not a FIFO or a device planted in its place
+        return "COMPLETED" if pickled_outcome(result) == "success" else "FAILED"
     return "RUNNING" if controller_alive(int(job_id)) else "FAILED"
+
+
+def pickled_outcome(result: Path) -> str | None:
+    """The first word of submitit's result pickle, `("success", value)` or `("error",
+    traceback)`, read from its opcodes without unpickling: a pickle is code, and this
+    one's folder was named by a record that may come from anyone. None when unreadable."""
+    try:
+        with result.open("rb") as file:
+            head = file.read(_RESULT_HEAD)
+        for opcode, arg, _ in pickletools.genops(head):
+            if isinstance(arg, str) and "UNICODE" in opcode.name:
+                return arg
+            if opcode.name not in ("PROTO", "FRAME", "MARK", "EMPTY_TUPLE"):
+                return None
+    except (OSError, ValueError):  # unreadable, or not a pickle
+        return None
+    return None
 
 
 def controller_alive(pid: int) -> bool:

@@ -1,38 +1,39 @@
-"""The parallel local launcher: jobs in worker processes, on joblib's loky executor.
+"""The parallel local launcher: jobs in worker processes, configured as Hydra's joblib plugin.
 
-Configured like Hydra's joblib launcher plugin (`hydra/launcher=joblib`, with
-`n_jobs`, `backend`, `prefer`, `timeout`, ...), so existing configs work. What it
-adds:
+Its keys are those of Hydra's joblib launcher plugin (`hydra/launcher=joblib`, with
+`n_jobs`, `backend`, `prefer`, `timeout`, ...), so existing configs work; the workers
+are hydria's own (`worker_pool`), not loky's executor, whose pool dies whole when one
+worker does. What it adds:
 
 * results stream back as jobs finish, each reported at once;
-* a worker that dies (killed, segfault, `os._exit`) costs only its own job: loky
-  fails every job of a broken pool, so the jobs that were in flight are run again
-  one at a time to find which one kills its worker, and the others get their result;
+* a worker that dies (killed, segfault, `os._exit`) costs only its own job, recorded
+  as failed with how the worker died (`WorkerDied`) and not run again; the jobs on
+  the other workers run on (`worker_pool`: loky would kill them with the pool);
 * `timeout` is per job: a job running longer is recorded as failed and its worker
   stopped;
 * `gpus_per_job` gives each running job its own devices (`CUDA_VISIBLE_DEVICES`)
   out of the visible set, so jobs share a multi-GPU machine without collisions.
 
-joblib is imported only when a job is launched with this launcher.
+joblib is imported only when a job is launched with this launcher (its
+`effective_n_jobs`, and its cloudpickle to send jobs).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
 import shutil
 import subprocess
 import time
 from collections import deque
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, wait
 from dataclasses import replace
 from typing import Any
 
 from hydria.errors import PluginError
 from hydria.launchers.base import JobEvents, WorkerDied, failed_job, job_line
 from hydria.launchers.remote import SourcedTask, run_in_worker
+from hydria.launchers.worker_pool import Died, Finished, Raised, WorkerPool
 from hydria.runtime import JobReturn, JobSpec
 
 __all__ = ["JoblibLauncher", "visible_devices"]
@@ -63,9 +64,20 @@ def visible_devices() -> list[str]:
     return [line.strip() for line in out.splitlines() if line.strip()]
 
 
-def _warm_up() -> None:
-    """Import in a worker what every job needs, before the first job arrives."""
-    import hydria.runtime.job  # noqa: F401
+def _check_n_jobs(n_jobs: Any) -> int | None:
+    """`n_jobs` as joblib takes it: a positive count, -1 for one worker per CPU, -2
+    for all CPUs but one, and so on; null for 1 (joblib's default)."""
+    if n_jobs is None:
+        return None
+    cpus = os.cpu_count() or 1
+    counts = isinstance(n_jobs, int) and not isinstance(n_jobs, bool)
+    if counts and (n_jobs > 0 or (n_jobs < 0 and cpus + 1 + n_jobs >= 1)):
+        return int(n_jobs)
+    raise PluginError(
+        f"hydra.launcher.n_jobs={n_jobs!r}: expected how many jobs run at once: a positive "
+        f"integer, or -1 for one per CPU ({cpus} here), -2 for all CPUs but one, and so on "
+        f"down to -{cpus}"
+    )
 
 
 class _Slots:
@@ -125,13 +137,19 @@ class JoblibLauncher:
                 "hydra.launcher: jobs cannot share one process (prefer=threads or "
                 "require=sharedmem); they change their working directory and environment"
             )
-        if timeout is not None and timeout <= 0:
-            raise PluginError(f"hydra.launcher.timeout must be positive; got {timeout}")
+        if timeout is not None and (
+            isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
+        ):
+            raise PluginError(
+                f"hydra.launcher.timeout must be positive; got {timeout!r} "
+                "(a number of seconds, or null for no limit)"
+            )
         if gpus_per_job is not None and (not isinstance(gpus_per_job, int) or gpus_per_job < 0):
             raise PluginError(f"hydra.launcher.gpus_per_job must be a count; got {gpus_per_job!r}")
-        self.n_jobs = n_jobs
+        self.n_jobs = _check_n_jobs(n_jobs)
         self.timeout = timeout
         self.gpus_per_job = gpus_per_job or 0
+        self._pool: WorkerPool | None = None
 
     def _slots(self, job_count: int) -> _Slots:
         try:
@@ -157,179 +175,81 @@ class JoblibLauncher:
         """Start the worker processes (and their imports) while the parent composes the
         jobs: the pool's start-up then overlaps work instead of adding to it."""
         slots = self._slots(job_count)
-        from joblib.externals.loky import get_reusable_executor
-
-        executor = get_reusable_executor(max_workers=slots.size)
-        for _ in range(slots.size):
-            executor.submit(_warm_up)
+        self._pool = _new_pool(slots.size)
+        self._pool.start()
 
     def launch(self, jobs: Sequence[JobSpec], events: JobEvents) -> None:
         slots = self._slots(len(jobs))
-        from joblib.externals.loky import get_reusable_executor
-
         LOG.info(
             "Joblib launcher: %d jobs on %d worker processes%s",
             len(jobs),
             slots.size,
             f", {self.gpus_per_job} GPU(s) each" if self.gpus_per_job else "",
         )
+        pool, self._pool = self._pool, None
+        if pool is None or pool.size != slots.size:
+            if pool is not None:
+                pool.close()
+            pool = _new_pool(slots.size)
         queue: deque[int] = deque(range(len(jobs)))
-        running: dict[Future[JobReturn], tuple[int, list[str], float]] = {}
-        executor = get_reusable_executor(max_workers=slots.size)
+        devices_of: dict[int, list[str]] = {}
         try:
-            while queue or running:
-                broken = False
-                while queue and len(running) < slots.size:
+            while queue or devices_of:
+                while queue and pool.free > 0:
                     devices = slots.take()
                     if devices is None:
                         break
                     index = queue.popleft()
                     env = {"CUDA_VISIBLE_DEVICES": ",".join(devices)} if self.gpus_per_job else {}
                     spec = self._prepared(jobs[index], env)
-                    try:
-                        future = executor.submit(run_in_worker, spec)
-                    except _broken_pool_errors():  # a worker died since the last look
-                        slots.give_back(devices)
-                        queue.appendleft(index)
-                        broken = True
-                        break
+                    pool.submit(index, spec)
                     LOG.info("\t#%s : %s", *job_line(spec))
                     events.started(index, env)
-                    running[future] = (index, devices, time.time())
-                if broken:  # every job the pool still holds is failing: collect them all
-                    done, _ = wait(list(running), timeout=60, return_when=ALL_COMPLETED)
-                else:
-                    done, _ = wait(list(running), timeout=_POLL, return_when=FIRST_COMPLETED)
-                lost: list[tuple[int, list[str], float, BaseException]] = []
-                for future in done:
-                    index, devices, started = running.pop(future)
-                    slots.give_back(devices)
-                    try:
-                        events.finished(index, future.result())
-                    except _broken_pool_errors() as exc:
-                        lost.append((index, devices, started, exc))
-                    except Exception as exc:  # noqa: BLE001 - e.g. a result that did not unpickle
-                        events.finished(index, failed_job(exc, started=started))
-                overdue = self._overdue(running)
-                if lost or overdue or broken:
-                    executor = self._recover(
-                        executor, running, lost, overdue, queue, jobs, events, slots
+                    devices_of[index] = devices
+                since = pool.running_since()
+                for index, answer in pool.collect(_POLL):
+                    slots.give_back(devices_of.pop(index))
+                    events.finished(index, _result(answer, since[index]))
+                for index in self._overdue(pool.running_since()):
+                    pool.stop(index)
+                    slots.give_back(devices_of.pop(index))
+                    events.finished(
+                        index,
+                        failed_job(
+                            TimeoutError(f"the job ran longer than timeout={self.timeout}s"),
+                            started=since[index],
+                        ),
                     )
         except BaseException:
-            executor.shutdown(wait=True, kill_workers=True)  # wait=False leaves them running
+            pool.close(kill=True)  # Ctrl-C above all: no job left behind
             raise
+        pool.close()
 
     @staticmethod
     def _prepared(spec: JobSpec, env: Mapping[str, str]) -> JobSpec:
         task = spec.task if isinstance(spec.task, SourcedTask) else SourcedTask(spec.task)
         return replace(spec, task=task, environment={**spec.environment, **env})
 
-    def _overdue(
-        self, running: Mapping[Future[JobReturn], tuple[int, list[str], float]]
-    ) -> list[Future[JobReturn]]:
+    def _overdue(self, running: Mapping[int, float]) -> list[int]:
         if self.timeout is None:
             return []
         now = time.time()
-        return [f for f, (_, _, started) in running.items() if now - started > self.timeout]
-
-    def _recover(
-        self,
-        executor: Any,
-        running: dict[Future[JobReturn], tuple[int, list[str], float]],
-        lost: list[tuple[int, list[str], float, BaseException]],
-        overdue: list[Future[JobReturn]],
-        queue: deque[int],
-        jobs: Sequence[JobSpec],
-        events: JobEvents,
-        slots: _Slots,
-    ) -> Any:
-        """After a worker died or a job ran out of time: stop the pool, settle the jobs
-        it held, and put the innocent ones back at the head of the queue."""
-        from joblib.externals.loky import get_reusable_executor
-
-        for future in overdue:
-            index, devices, started = running.pop(future)
-            slots.give_back(devices)
-            events.finished(
-                index,
-                failed_job(
-                    TimeoutError(f"the job ran longer than timeout={self.timeout}s"),
-                    started=started,
-                ),
-            )
-        executor.shutdown(wait=True, kill_workers=True)  # wait=False leaves them running
-        suspects = list(lost)
-        if lost:  # a broken pool fails every job it held: they are suspects too
-            for index, devices, started in list(running.values()):
-                slots.give_back(devices)
-                suspects.append((index, devices, started, WorkerDied("the pool broke")))
-            running.clear()
-        else:
-            for index, devices, _ in list(running.values()):
-                slots.give_back(devices)
-                queue.appendleft(index)  # stopped with the pool: not their fault
-            running.clear()
-        if len(suspects) == 1:
-            index, _, started, exc = suspects[0]
-            events.finished(index, failed_job(WorkerDied(_death_reason(exc)), started=started))
-        elif suspects:
-            self._isolate(suspects, jobs, events, slots)
-        return get_reusable_executor(max_workers=slots.size)
-
-    def _isolate(
-        self,
-        suspects: list[tuple[int, list[str], float, BaseException]],
-        jobs: Sequence[JobSpec],
-        events: JobEvents,
-        slots: _Slots,
-    ) -> None:
-        """Run each suspect alone: the ones whose worker dies again are the culprits."""
-        from joblib.externals.loky import get_reusable_executor
-
-        for index, _, _, _ in sorted(suspects):
-            devices = slots.take() or []
-            env = {"CUDA_VISIBLE_DEVICES": ",".join(devices)} if self.gpus_per_job else {}
-            spec = self._prepared(jobs[index], env)
-            events.started(index, env)
-            started = time.time()
-            executor = get_reusable_executor(max_workers=1)
-            try:
-                result = executor.submit(run_in_worker, spec).result(timeout=self.timeout)
-            except _broken_pool_errors() as exc:
-                result = failed_job(WorkerDied(_death_reason(exc)), started=started)
-            except TimeoutError:
-                executor.shutdown(wait=True, kill_workers=True)  # wait=False leaves them running
-                result = failed_job(
-                    TimeoutError(f"the job ran longer than timeout={self.timeout}s"),
-                    started=started,
-                )
-            finally:
-                slots.give_back(devices)
-            events.finished(index, result)
+        return [index for index, started in running.items() if now - started > self.timeout]
 
 
-def _broken_pool_errors() -> tuple[type[BaseException], ...]:
-    # loky's TerminatedWorkerError and BrokenProcessPool both derive from this one
-    from concurrent.futures.process import BrokenProcessPool
+def _new_pool(size: int) -> WorkerPool:
+    try:  # joblib's own dependency from joblib 1.5 on; vendored before
+        import cloudpickle
+    except ImportError:
+        from joblib.externals import cloudpickle
+    return WorkerPool(size, run_in_worker, cloudpickle.dumps)
 
-    return (BrokenProcessPool,)
 
-
-def _death_reason(exc: BaseException) -> str:
-    """`the worker process died: killed by SIGKILL` from loky's long message."""
-    found = re.search(r"exit codes of the workers are \{([^}]*)\}", str(exc))
-    if found is None:
-        text = " ".join(str(exc).split())
-        return f"the worker process running the job died ({text})"
-    codes = []
-    for code in found.group(1).split(","):
-        code = code.strip()
-        signal_name = re.fullmatch(r"(SIG[A-Z0-9]+)\(-?\d+\)", code)
-        exit_code = re.fullmatch(r"EXIT\((-?\d+)\)", code)
-        if signal_name:
-            codes.append(f"killed by {signal_name.group(1)}")
-        elif exit_code:
-            codes.append(f"exited with code {exit_code.group(1)}")
-        else:
-            codes.append(code)
-    return "the worker process running the job died: " + ", ".join(codes)
+def _result(answer: Finished | Raised | Died, started: float) -> JobReturn:
+    if isinstance(answer, Finished):
+        result: JobReturn = answer.value
+        return result
+    if isinstance(answer, Raised):  # e.g. an output dir that could not be made
+        return failed_job(answer.error, started=started)
+    died = WorkerDied(f"the worker process running the job died: {answer.reason}")
+    return failed_job(died, started=started)

@@ -122,6 +122,11 @@ class RayLauncher:
             _check_reachable(address)
         options = {"include_dashboard": False, **self.init}
         options["runtime_env"] = _import_path_env(options.get("runtime_env"))
+        import signal
+
+        # ray.init makes SIGTERM exit the driver at once; the sweep's own handler (stop
+        # as on Ctrl-C, recording the jobs in flight) is put back
+        on_sigterm = signal.getsignal(signal.SIGTERM)
         try:
             ray.init(**options)
         except Exception as exc:  # noqa: BLE001 - whatever Ray refuses, say which call
@@ -131,6 +136,10 @@ class RayLauncher:
                 f"ray.init() failed with hydra.launcher.ray.init={self.init}: "
                 f"{type(exc).__name__}: {_clean(exc)}"
             ) from exc
+        finally:
+            if on_sigterm is not None and signal.getsignal(signal.SIGTERM) != on_sigterm:
+                with suppress(ValueError):  # not in the main thread: nothing to put back
+                    signal.signal(signal.SIGTERM, on_sigterm)
 
     def _remote_function(self, ray: Any) -> Any:
         try:

@@ -37,7 +37,7 @@ from omegaconf import open_dict, read_write
 
 from hydria.errors import PluginError
 from hydria.launchers.base import JobEvents, WorkerDied, failed_job, job_line
-from hydria.launchers.engine_states import LOCAL_ENGINE, ask, slurm_states
+from hydria.launchers.engine_states import LOCAL_ENGINE, SLURM_ENGINE, ask, slurm_states
 from hydria.launchers.remote import (
     SourcedTask,
     check_sendable,
@@ -59,7 +59,6 @@ except ImportError as exc:  # an optional extra
 __all__ = ["LocalLauncher", "SlurmLauncher"]
 
 LOG = logging.getLogger("hydria.launchers.submitit")
-STATUS_FROM = "hydria.launchers.engine_states:job_state"
 _POLL = 0.25  # seconds between looks for result files
 _GRACE = 3.0  # a job the engine says ended gets this long for its result file to appear
 _LOST_AFTER = 120.0  # a job no longer listed anywhere for this long has ended unseen
@@ -99,6 +98,8 @@ class _ClusterJob(Checkpointable):
         record = self.record if environment.global_rank == 0 else None
         try:
             spec: JobSpec = pickle.loads(self.payload)
+            if environment.global_rank != 0:  # one record per job: its first task's
+                spec = replace(spec, journal=None)
             with read_write(spec.config), open_dict(spec.config):
                 spec.config.hydra.job.id = environment.job_id  # as Hydra's plugin sets it
             result = run_in_worker(spec)
@@ -106,7 +107,7 @@ class _ClusterJob(Checkpointable):
             if record is not None:
                 record(failed_job(exc, text=traceback.format_exc()))
             raise
-        if record is not None:
+        if record is not None and not result.recorded:  # else the job recorded itself
             record(result)
         return result
 
@@ -192,10 +193,11 @@ class _SubmititLauncher:
             return
         check_sendable(jobs[0], self._where, extra="submitit")
         self._check_engine()
-        calls, lines = [], []
+        calls, lines, journals = [], [], []
         for index in range(len(jobs)):
             spec = jobs[index]  # each access unpickles the config: once each
             lines.append(job_line(spec))
+            journals.append(spec.journal)
             record = None if self.wait else events.recorder(index)
             calls.append(_ClusterJob(self._payload(spec), record))
         submitted = self._submit(calls)
@@ -204,6 +206,9 @@ class _SubmititLauncher:
             for index, job in enumerate(submitted):
                 events.submitted(index, self._info(job))
             return
+        for journal, job in zip(journals, submitted, strict=True):
+            if journal is not None:  # a resume after this process died waits for it
+                journal.queued(self._info(job))
         try:
             self._wait_for(submitted, events)
         except BaseException:  # KeyboardInterrupt above all: leave no job behind
@@ -268,7 +273,6 @@ class _SubmititLauncher:
             "engine": self._engine,
             "job_id": job.job_id,
             "folder": str(job.paths.folder),
-            "status_from": STATUS_FROM,
         }
 
     # ---- waiting ----
@@ -360,7 +364,7 @@ class SlurmLauncher(_SubmititLauncher):
     """
 
     _cluster = "slurm"
-    _engine = "slurm"
+    _engine = SLURM_ENGINE
     _where = "SLURM"
 
     def __init__(

@@ -45,6 +45,7 @@ from hydria.overrides.model import (
     RangeSweep,
     describe_type,
 )
+from hydria.terminal_text import caret_under
 
 MAX_DEPTH = 100
 _KEY_PARTS = frozenset(
@@ -392,8 +393,7 @@ class _Parser:
 
     def value_error(self, position: int, message: str) -> OverrideValueError:
         where = f"override #{self.index + 1} " if self.index is not None else "override "
-        shown = self.text.replace("\t", " ").replace("\n", " ")
         return OverrideValueError(
             f"Could not evaluate {where}{self.text!r}: {message} (at column {position + 1})\n"
-            f"    {shown}\n{' ' * (position + 4)}^"
+            + caret_under(self.text, position)
         )

@@ -7,9 +7,11 @@ until they change on disk (see `ParsedFileCache`).
 
 from __future__ import annotations
 
-import importlib.util
 import os
+import sys
 import threading
+import time
+import zlib
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -43,16 +45,37 @@ class RawConfig:
 
 @dataclass(frozen=True, slots=True)
 class _CachedFile:
-    stamp: tuple[int, int, int]
+    stat_key: tuple[int, int, int, int]  # inode, size, mtime, ctime
+    checksum: int  # CRC-32 of the bytes
+    is_settled: bool  # unchanged for a while when read: its stat alone vouches for it
     package: str | None
     content: Any
 
 
-class ParsedFileCache:
-    """Parsed YAML files by real path, valid while (inode, size, mtime) are unchanged.
+# A file changed this recently may be rewritten again within one tick of the file
+# system's clock, keeping inode, size and times: its stat proves nothing (git calls
+# this "racily clean"). Such a file is re-read, and its checksum compared, on each use.
+_SETTLE_NS = 2_000_000_000
 
-    Shared by every composition that is handed the same cache: re-composing a tree
-    then costs a `stat` per file instead of a parse. Thread-safe.
+
+def _decode(data: bytes, filename: str) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigLoadError(f"Cannot read config file {filename}: {exc}") from None
+    if "\r" in text:  # as text mode reads it: universal newlines
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+class ParsedFileCache:
+    """Parsed YAML files by real path, valid while the file's content is unchanged.
+
+    A file is trusted unchanged while its inode, size, mtime and ctime are (ctime
+    cannot be set back by `os.utime`); one changed within the last two seconds is
+    re-read and its checksum compared on each use. Shared by every composition that
+    is handed the same cache: re-composing a tree then costs a `stat` per file
+    instead of a parse. Thread-safe.
     """
 
     def __init__(self) -> None:
@@ -62,6 +85,9 @@ class ParsedFileCache:
     def load(self, filename: str) -> tuple[str | None, Any, Hashable]:
         """The `@package` header, the parsed content and the stamp of a YAML file.
 
+        The stamp (inode, size, mtime and a checksum of the bytes) changes whenever the
+        content does, so it can key what is built from the file.
+
         Raises:
             ConfigLoadError: the file cannot be read; ConfigSyntaxError for bad YAML.
         """
@@ -69,21 +95,32 @@ class ParsedFileCache:
             st = os.stat(filename)
         except OSError as exc:
             raise ConfigLoadError(f"Cannot read config file {filename}: {exc.strerror}") from None
-        stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+        stat_key = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
         cached = self._files.get(filename)
-        if cached is not None and cached.stamp == stamp:
-            return cached.package, cached.content, stamp
+        if cached is not None and cached.is_settled and cached.stat_key == stat_key:
+            return cached.package, cached.content, _stamp(cached)
         try:
-            with open(filename, encoding="utf-8") as f:
-                text = f.read()
-        except (OSError, UnicodeDecodeError) as exc:
+            with open(filename, "rb") as f:
+                data = f.read()
+        except OSError as exc:
             raise ConfigLoadError(f"Cannot read config file {filename}: {exc}") from None
-        package = read_package_header(text, filename=filename)
-        content = parse_yaml(text, filename=filename)
-        content = _as_config_content(content, filename)
+        checksum = zlib.crc32(data)
+        is_settled = time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > _SETTLE_NS
+        if cached is not None and cached.checksum == checksum and cached.stat_key[1] == len(data):
+            package, content = cached.package, cached.content  # touched, not changed
+        else:
+            text = _decode(data, filename)
+            package = read_package_header(text, filename=filename)
+            content = _as_config_content(parse_yaml(text, filename=filename), filename)
+        entry = _CachedFile(stat_key, checksum, is_settled, package, content)
         with self._lock:
-            self._files[filename] = _CachedFile(stamp, package, content)
-        return package, content, stamp
+            self._files[filename] = entry
+        return package, content, _stamp(entry)
+
+
+def _stamp(entry: _CachedFile) -> tuple[int, int, int, int]:
+    inode, size, mtime, _ = entry.stat_key
+    return (inode, size, mtime, entry.checksum)
 
 
 def _as_config_content(content: Any, filename: str) -> Any:
@@ -224,13 +261,44 @@ def package_directory(module: str) -> str | None:
 
 
 def _package_directories(module: str) -> list[str]:
-    try:
-        spec = importlib.util.find_spec(module)
-    except (ImportError, ValueError):
+    """The folders of package `module`, found without importing it or its parents.
+
+    `importlib.util.find_spec('a.b')` imports `a`, running its `__init__.py`; a
+    `pkg://` source can come from a run's record received from someone else (`hydria
+    diff`, explain), so each level is located by asking the import system's finders
+    only, as the import itself would (editable installs' finders included). A package
+    already imported is taken as it is.
+    """
+    parts = module.split(".")
+    if not all(part.isidentifier() for part in parts):
         return []
-    if spec is None or not spec.submodule_search_locations:
-        return []
-    return [str(folder) for folder in spec.submodule_search_locations]
+    locations: list[str] | None = None
+    for depth in range(1, len(parts) + 1):
+        name = ".".join(parts[:depth])
+        loaded = sys.modules.get(name)
+        if loaded is not None:
+            found = getattr(loaded, "__path__", None)
+        else:
+            spec = _find_spec(name, locations)
+            found = None if spec is None else spec.submodule_search_locations
+        if not found:
+            return []
+        locations = [str(folder) for folder in found]
+    return locations or []
+
+
+def _find_spec(name: str, path: list[str] | None) -> Any:
+    for finder in sys.meta_path:
+        find = getattr(finder, "find_spec", None)
+        if find is None:
+            continue
+        try:
+            spec = find(name, path)
+        except (ImportError, ValueError, OSError):
+            continue
+        if spec is not None:
+            return spec
+    return None
 
 
 class StoreSource(ConfigSource):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from hydria.builtin import BUILTIN_CONF_PACKAGE
 from hydria.compose import Composition, compose_config
@@ -34,6 +34,13 @@ def recorded_search_path(hydra: DictConfig) -> tuple[SearchPathEntry, ...]:
     sources = OmegaConf.select(hydra, "runtime.config_sources", default=None)
     if sources is None:
         raise SavedRunError("The run's hydra node has no runtime.config_sources to compose from")
+    if not isinstance(sources, ListConfig) or not all(
+        isinstance(s, DictConfig) and "provider" in s and "schema" in s for s in sources
+    ):
+        raise SavedRunError(
+            "The run's hydra.runtime.config_sources is not a list of sources (each with "
+            "`provider`, `schema` and `path`), as a run records it; it cannot be composed again"
+        )
     entries: list[SearchPathEntry] = []
     for source in sources:
         provider, schema = str(source.provider), str(source.schema)

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 from omegaconf import DictConfig, ListConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
 from hydria.errors import SavedRunError
 
@@ -101,7 +102,16 @@ def _record_dir(path: Path) -> Path:
 def _load_yaml(path: Path) -> Any:
     try:
         return OmegaConf.load(path)
-    except (OSError, yaml.YAMLError) as exc:
+    except UnicodeDecodeError as exc:
+        bad = exc.object[exc.start : exc.start + 1].hex()
+        raise SavedRunError(
+            f"Cannot read '{path}': it is not UTF-8 text (a byte 0x{bad} in it); a run "
+            "saves its .hydra files as UTF-8, so this one was written by something else"
+        ) from None
+    except RecursionError:
+        raise SavedRunError(f"Cannot read '{path}': its values are nested too deeply") from None
+    # ValueError: an integer past Python's digit limit; OmegaConf's: a key it cannot hold
+    except (OSError, ValueError, yaml.YAMLError, OmegaConfBaseException) as exc:
         raise SavedRunError(f"Cannot read '{path}': {exc}") from None
 
 

@@ -15,6 +15,8 @@ from hydria.runtime.logging_setup import LoggingState as LoggingState
 from hydria.runtime.logging_setup import configure_logging as configure_logging
 from hydria.runtime.logging_setup import restore_logging as restore_logging
 from hydria.runtime.logging_setup import snapshot_logging as snapshot_logging
+from hydria.runtime.output_dir import make_dir as make_dir
+from hydria.runtime.output_dir import save_sweep_config as save_sweep_config
 from hydria.runtime.resolvers import register_resolvers as register_resolvers
 
 __all__ = [
@@ -25,10 +27,12 @@ __all__ = [
     "JobToken",
     "LoggingState",
     "configure_logging",
+    "make_dir",
     "pop_job",
     "push_job",
     "register_resolvers",
     "restore_logging",
     "run_job",
+    "save_sweep_config",
     "snapshot_logging",
 ]

@@ -6,7 +6,9 @@ a callback that opened something first closes it last. A hook that raises does n
 cost the run: it is reported as a warning and the others still run.
 
 Hydra's own callbacks, named by their Hydra paths in existing configs, are provided
-here under the same names.
+here under the same names. Every `_target_` passes the target policy, as in
+`instantiate`; hydria's own callbacks, named as registered, are exempt from the
+allow-list (not from the refusals).
 """
 
 from __future__ import annotations
@@ -98,6 +100,19 @@ _HYDRA_PATHS = {
 }
 
 
+#: hydria's callbacks, by the names configs give them (exempt from the allow-list).
+BUILTIN_CALLBACKS = frozenset(
+    {
+        *_HYDRA_PATHS.values(),
+        "hydria.Callback",
+        "hydria.tracking.MlflowCallback",
+        "hydria.tracking.WandbCallback",
+        "hydria.tracking.mlflow_callback.MlflowCallback",
+        "hydria.tracking.wandb_callback.WandbCallback",
+    }
+)
+
+
 class Callbacks:
     """The callbacks of one run or sweep, and the dispatch of each hook to them."""
 
@@ -114,8 +129,10 @@ class Callbacks:
         entries = OmegaConf.select(config, "hydra.callbacks", default=None)
         if not entries:
             return cls()
-        from hydria.instantiation import instantiate  # only apps with callbacks pay for it
+        # only apps with callbacks pay for these
+        from hydria.instantiation import TargetPolicy, instantiate_under
 
+        policy = TargetPolicy.from_environment()
         built = []
         for name in entries:
             spec = entries[name]
@@ -124,7 +141,10 @@ class Callbacks:
             target = spec.get("_target_") if isinstance(spec, DictConfig) else None
             if isinstance(target, str) and target in _HYDRA_PATHS:
                 spec = OmegaConf.merge(spec, {"_target_": _HYDRA_PATHS[target]})
-            built.append(instantiate(spec))
+                target = _HYDRA_PATHS[target]
+            # hydria's own callbacks are registered by name: exempt from the allow-list
+            trusted = (target,) if isinstance(target, str) and target in BUILTIN_CALLBACKS else ()
+            built.append(instantiate_under(policy.trusting(*trusted), spec))
         return cls(built)
 
     def __bool__(self) -> bool:

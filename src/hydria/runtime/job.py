@@ -35,6 +35,7 @@ from hydria.runtime.logging_setup import (
 from hydria.runtime.output_dir import prepare_output_dir, save_job_configs
 from hydria.runtime.resolvers import register_resolvers
 from hydria.runtime.task_traceback import format_task_error
+from hydria.terminal_text import printable
 from hydria.version_base import CHDIR_NOT_SPECIFIED, at_least, deprecation_warning
 
 __all__ = ["run_job"]
@@ -101,6 +102,9 @@ def _environment(env_set: Mapping[Any, Any]) -> Iterator[None]:
 def run_job(spec: JobSpec) -> JobReturn:
     """Run one job: set up its output dir, logging and environment, call the task, restore.
 
+    A sweep's job (`spec.journal` set) is marked running while it runs and writes its
+    own record before returning (`recorded=True` then), wherever it runs.
+
     `spec.config` is not modified (unless `spec.owned`): the job works on a copy, whose
     `hydra` node is made read-only and current (`HydraConfig.get()`, `${hydra:...}`) while it runs.
     The built-in resolvers are registered first if they are not already.
@@ -117,6 +121,19 @@ def run_job(spec: JobSpec) -> JobReturn:
             a logging config that dictConfig rejects, an unwritable directory). The
             process state is restored first.
     """
+    if spec.journal is None:
+        return _run_job(spec)
+    unmark = spec.journal.begin()
+    try:
+        done = _run_job(spec)
+        if spec.journal.end(done, spec.environment):
+            done = replace(done, recorded=True)
+        return done
+    finally:
+        unmark()
+
+
+def _run_job(spec: JobSpec) -> JobReturn:
     # A worker process that received a pickled spec may not have them yet.
     register_resolvers()
     started = time.time()
@@ -151,7 +168,12 @@ def run_job(spec: JobSpec) -> JobReturn:
             undo.callback(restore_logging, before, configured)
         if share.writes_run_files:
             save_job_configs(config, task_config, spec.task_overrides)
-        env = {**shared_env, **config.hydra.job.env_set, **spec.environment}
+        env_set: Mapping[Any, Any] = config.hydra.job.env_set
+        if env_set:  # the target policy stays the launching process's (or narrower)
+            from hydria.instantiation.job_environment import job_environment
+
+            env_set = job_environment(env_set)
+        env = {**shared_env, **env_set, **spec.environment}
         undo.enter_context(_environment(env))
         done = JobReturn(
             started=started,
@@ -176,7 +198,8 @@ def run_job(spec: JobSpec) -> JobReturn:
                 error_filtered=filtered,
             )
             if spec.log_errors:
-                LOG.error("Job failed with overrides %s:\n%s", list(spec.task_overrides), text)
+                shown = printable(text, multiline=True)  # what the task raised may quote a config
+                LOG.error("Job failed with overrides %s:\n%s", list(spec.task_overrides), shown)
         finally:
             flush_log_handlers()
         done = replace(done, duration=time.time() - started)

@@ -42,6 +42,9 @@ class JobSpec:
             errors are not printed one by one).
         owned: the config was composed for this job alone, so the job may work on it
             instead of a copy (a sweep's jobs; saves a copy of the whole config each).
+        journal: for a sweep's job, what records it where it runs (picklable, handed
+            down by the sweep): `begin()` marks it running and returns what unmarks it,
+            `end(result, environment)` writes its record and says whether it did. None: nothing.
     """
 
     config: DictConfig
@@ -54,6 +57,7 @@ class JobSpec:
     environment: Mapping[str, str] = field(default_factory=dict)
     log_errors: bool = False
     owned: bool = False
+    journal: Any = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -77,6 +81,8 @@ class JobReturn:
             where it happened (it survives being sent from a worker process).
         error_filtered: frames were left out of `error_traceback`.
         started: when the job started (Unix time); duration: seconds it took.
+        recorded: the job wrote its own record (`JobSpec.journal`), so whoever
+            receives this must not write another.
     """
 
     status: JobStatus
@@ -91,6 +97,7 @@ class JobReturn:
     error_filtered: bool = False
     started: float = 0.0
     duration: float = 0.0
+    recorded: bool = False
 
     @property
     def return_value(self) -> Any:

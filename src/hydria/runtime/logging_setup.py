@@ -20,7 +20,7 @@ from typing import Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
-from hydria.errors import ConfigContentError
+from hydria.errors import ConfigContentError, HydriaError
 from hydria.runtime.logging_dict import apply_simple
 
 __all__ = [
@@ -171,7 +171,7 @@ def flush_log_handlers() -> None:
             handler.flush()
 
 
-def _dict_config(conf: dict[str, Any]) -> None:
+def _dict_config(conf: dict[str, Any], node: str) -> None:
     # dictConfig closes every handler that exists (`_clearExistingHandlers`). Hiding the
     # existing ones from it keeps the user's and hydra_logging's handlers usable, so
     # restore_logging can hand them back; those it detaches stay open until then.
@@ -180,12 +180,40 @@ def _dict_config(conf: dict[str, Any]) -> None:
         existing = refs[:]
         del refs[:]
         try:
-            if not apply_simple(conf):
-                import logging.config  # here, not at import: it costs ~4 ms of startup
-
-                logging.config.dictConfig(conf)
+            _apply_dict(conf, node)
+        except (ValueError, TypeError, AttributeError, ImportError, OSError) as exc:
+            if isinstance(exc, HydriaError):
+                raise
+            raise ConfigContentError(
+                f"{node} cannot be applied by logging.config.dictConfig: "
+                f"{_reasons(exc)}. Fix {node} (or the override that set it)."
+            ) from exc
         finally:
             refs[:0] = existing
+
+
+def _apply_dict(conf: dict[str, Any], node: str) -> None:
+    if apply_simple(conf):
+        return
+    import logging.config  # here, not at import: it costs ~4 ms of startup
+
+    # what dictConfig would import and call passes the target policy first
+    from hydria.runtime.logging_targets import check_logging_targets
+
+    check_logging_targets(conf, node)
+    logging.config.dictConfig(conf)
+
+
+def _reasons(exc: BaseException) -> str:
+    """`exc`'s message followed by those of its causes, each once."""
+    parts: list[str] = []
+    seen: BaseException | None = exc
+    while seen is not None and len(parts) < 5:
+        text = str(seen).strip() or type(seen).__name__
+        if not any(text in part for part in parts):
+            parts.append(text)
+        seen = seen.__cause__ or seen.__context__
+    return ": ".join(parts)
 
 
 def _apply_verbose(verbose: Any) -> frozenset[str]:
@@ -252,8 +280,12 @@ def configure_logging(
         for `restore_logging`.
 
     Raises:
-        ValueError: `logging.config.dictConfig` rejected the node.
-        hydria.errors.ConfigContentError: `verbose` has an unusable type.
+        hydria.errors.ConfigContentError: `logging.config.dictConfig` rejected the node
+            (a ValueError; the message names the node and the reason), or `verbose` has an
+            unusable type.
+        hydria.errors.TargetRefusedError: the node names a class or factory (`class`,
+            `()`, `ext://`) the target policy refuses; nothing was imported for it.
+        hydria.errors.TargetNotFoundError: such a name is not importable.
     """
     named: frozenset[str] = frozenset()
     if log_config is None:
@@ -265,8 +297,11 @@ def configure_logging(
             conf = dict(log_config)
         if log_file_suffix:
             _suffix_log_files(conf, log_file_suffix)
+        node = "the logging config"
+        if isinstance(log_config, DictConfig):
+            node = str(log_config._get_full_key(None)) or node
         # Hydra tests `conf["root"] is not None`; a node without `root` is applied here.
         if not ("root" in conf and conf["root"] is None):
-            _dict_config(conf)
+            _dict_config(conf, node)
             named = frozenset(str(name) for name in conf.get("loggers") or {})
     return named | _apply_verbose(verbose)

@@ -6,16 +6,18 @@ unresolved), because tools read them back and users diff them across runs.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 from collections.abc import Sequence
 from typing import Any
 
 import yaml
 from omegaconf import Container, DictConfig, OmegaConf, open_dict, read_write
 
-from hydria.errors import ConfigContentError
+from hydria.errors import ConfigContentError, OutputDirError
 
-__all__ = ["prepare_output_dir", "save_job_configs"]
+__all__ = ["make_dir", "prepare_output_dir", "save_job_configs", "save_sweep_config"]
 
 
 def _select_path(config: DictConfig, key: str) -> str:
@@ -27,6 +29,56 @@ def _select_path(config: DictConfig, key: str) -> str:
             f"Set it in the config or on the command line ({key}=...)."
         )
     return str(value)
+
+
+def make_dir(path: str, keys: str, what: str = "the output directory") -> None:
+    """Create the directory `path` (and its parents) if it is not there.
+
+    Args:
+        path: the directory.
+        keys: the config keys it comes from, for the message (`hydra.run.dir`).
+        what: what the directory is, for the message.
+
+    Raises:
+        hydria.errors.OutputDirError: it cannot be created (a file in the way, no
+            permission, a read-only file system), or it is there but not writable.
+    """
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError as exc:
+        raise _dir_error(path, keys, what, exc) from exc
+    except ValueError as exc:  # a NUL byte: no file system takes it
+        raise _dir_error(path, keys, what, OSError(22, "the path holds a NUL byte")) from exc
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise _dir_error(path, keys, what, PermissionError(13, os.strerror(13), path))
+
+
+def _dir_error(path: str, keys: str, what: str, exc: OSError) -> OutputDirError:
+    reason = exc.strerror or str(exc)
+    blocking = _file_in_the_way(path)
+    if blocking == path:
+        reason = "a file of that name is in the way"
+    elif blocking is not None:
+        reason = f"'{blocking}' is a file, not a directory"
+    elif exc.filename and os.path.abspath(str(exc.filename)) != os.path.abspath(path):
+        reason += f" ({exc.filename})"  # a parent that is not writable, or not there
+    return OutputDirError(
+        f"Cannot use '{path}' as {what} ({keys}): {reason}.\n"
+        f"  Choose a directory that can be created and written: {keys.split(' ')[0]}=<dir>"
+    )
+
+
+def _file_in_the_way(path: str) -> str | None:
+    """`path` or its nearest parent that exists but is not a directory, if any."""
+    current = path
+    while not os.path.isdir(current):
+        if os.path.lexists(current):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+    return None
 
 
 def prepare_output_dir(config: DictConfig, dir_key: str, subdir_key: str | None) -> str:
@@ -48,26 +100,61 @@ def prepare_output_dir(config: DictConfig, dir_key: str, subdir_key: str | None)
 
     Raises:
         hydria.errors.ConfigContentError: a directory key holds null or names no value.
+        hydria.errors.OutputDirError: the directory cannot be created or written.
         omegaconf.errors.OmegaConfBaseException: a directory is `???` or fails to resolve.
     """
     output_dir = _select_path(config, dir_key)
     if subdir_key is not None:
         output_dir = os.path.join(output_dir, _select_path(config, subdir_key))
     output_dir = os.path.abspath(output_dir)
-    os.makedirs(output_dir, exist_ok=True)
+    make_dir(output_dir, dir_key if subdir_key is None else f"{dir_key} and {subdir_key}")
     runtime = config.hydra.runtime
     with read_write(runtime), open_dict(runtime):
         runtime.output_dir = output_dir
     return output_dir
 
 
+_RECORD = (
+    "part of the job's record",
+    "The job's task did not run. Free some space or choose another output directory;\n"
+    "  hydra.output_subdir=null saves no record.",
+)
+
+
 def _write_yaml(directory: str, filename: str, node: Container) -> None:
-    _write_text(directory, filename, OmegaConf.to_yaml(node))
+    _write_text(directory, filename, OmegaConf.to_yaml(node), _RECORD)
 
 
-def _write_text(directory: str, filename: str, text: str) -> None:
-    with open(os.path.join(directory, filename), "w", encoding="utf-8") as file:
-        file.write(text)
+def _write_text(directory: str, filename: str, text: str, said: tuple[str, str]) -> None:
+    """Write a file in full, or raise an `OutputDirError` saying `said`: (what the
+    file is, what happened and what to do)."""
+    path = os.path.join(directory, filename)
+    try:
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(text)
+    except OSError as exc:
+        # a half-written record would mislead `rerun` and `diff`: take it away
+        with contextlib.suppress(OSError):
+            if stat.S_ISREG(os.lstat(path).st_mode):
+                os.remove(path)
+        what, then = said
+        raise OutputDirError(
+            f"Cannot write {path}, {what}: {exc.strerror or exc}.\n  {then}"
+        ) from exc
+
+
+def save_sweep_config(config: DictConfig, sweep_dir: str) -> None:
+    """Write the sweep's config, unresolved, to `<sweep_dir>/multirun.yaml` (as
+    `OmegaConf.save` does).
+
+    Raises:
+        hydria.errors.OutputDirError: it cannot be written in full (a full disk).
+    """
+    said = (
+        "the sweep's config",
+        "No job ran. Free some space or choose another sweep directory: hydra.sweep.dir=<dir>",
+    )
+    _write_text(sweep_dir, "multirun.yaml", OmegaConf.to_yaml(config), said)
 
 
 def _hydra_yaml(config: DictConfig) -> str:
@@ -105,13 +192,17 @@ def save_job_configs(
 
     Returns:
         The directory written to, or None when `hydra.output_subdir` is null (nothing saved).
+
+    Raises:
+        hydria.errors.OutputDirError: the directory cannot be created, or a file cannot be
+            written in full (a full disk); a file written in part is removed.
     """
     subdir = config.hydra.output_subdir
     if subdir is None:
         return None
     directory = os.path.join(config.hydra.runtime.output_dir, str(subdir))
-    os.makedirs(directory, exist_ok=True)
+    make_dir(directory, "hydra.output_subdir", "the directory of the job's record")
     _write_yaml(directory, "config.yaml", task_config)
-    _write_text(directory, "hydra.yaml", _hydra_yaml(config))
+    _write_text(directory, "hydra.yaml", _hydra_yaml(config), _RECORD)
     _write_yaml(directory, "overrides.yaml", OmegaConf.create(list(task_overrides)))
     return directory

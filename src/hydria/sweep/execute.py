@@ -1,17 +1,25 @@
 """Running a sweep's jobs batch by batch through a launcher, recording each as it ends.
 
-The sweep, not the launcher, owns the records: every job that ends is written to
+The sweep, not the launcher, owns the records: every job that ends is in
 `results.jsonl` at once (so a sweep that dies loses nothing finished), a job that
-fails does not stop the others, and on Ctrl-C the jobs in flight are recorded as
-interrupted before the interrupt goes on. Jobs already completed by an earlier run
-of the same sweep (resume) are not run again.
+fails does not stop the others, and on Ctrl-C (or SIGTERM, which is handled alike)
+the jobs in flight are recorded as interrupted before the interrupt goes on. Jobs
+already completed by an earlier run of the same sweep (resume) are not run again.
+
+Each job writes its own record where it runs (`job_journal`), before it reports
+back; the sweep process writes only what the job could not: its worker died, it
+timed out, it was interrupted, it was handed to an engine. A job that recorded its
+end during this run is never recorded again, not even as interrupted.
 """
 
 from __future__ import annotations
 
 import pickle
+import signal
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, overload
 
@@ -19,6 +27,13 @@ from omegaconf import DictConfig
 
 from hydria.launchers.base import Launcher, prepare
 from hydria.runtime import JobReturn, JobSpec, JobStatus
+from hydria.sweep.job_journal import (
+    RUN_KEY,
+    JobJournal,
+    new_run_id,
+    recorded_by,
+    remove_empty_folder,
+)
 from hydria.sweep.progress import Progress
 from hydria.sweep.records import (
     COMPLETED,
@@ -30,7 +45,19 @@ from hydria.sweep.records import (
     jsonable,
 )
 
-__all__ = ["RecordOnEnd", "SweepOutcome", "execute_sweep", "job_record"]
+__all__ = [
+    "RecordOnEnd",
+    "SweepOutcome",
+    "SweepTerminated",
+    "execute_sweep",
+    "job_record",
+    "record_extra",
+]
+
+
+class SweepTerminated(KeyboardInterrupt):
+    """SIGTERM reached the sweep process: it stops as on Ctrl-C (a KeyboardInterrupt,
+    so every launcher stops its jobs the same way)."""
 
 
 @dataclass(slots=True)
@@ -42,6 +69,7 @@ class SweepOutcome:
     failures: dict[int, JobReturn] = field(default_factory=dict)
     return_values: dict[int, Any] = field(default_factory=dict)
     interrupted: bool = False
+    terminated: bool = False  # by SIGTERM (then `interrupted` too)
 
     @property
     def failed(self) -> list[JobRecord]:
@@ -51,6 +79,12 @@ class SweepOutcome:
     def submitted(self) -> list[JobRecord]:
         """Jobs an engine runs after the sweep returned (a sweep that does not wait)."""
         return [r for _, r in sorted(self.records.items()) if r.status == SUBMITTED]
+
+
+def record_extra(environment: Mapping[str, str]) -> dict[str, Any]:
+    """What a record keeps of a job's launcher-given environment: its GPUs."""
+    gpus = environment.get("CUDA_VISIBLE_DEVICES")
+    return {"gpus": gpus} if gpus is not None else {}
 
 
 def job_record(
@@ -132,11 +166,13 @@ class _BatchEvents:
         results: ResultsFile,
         progress: Progress,
         outcome: SweepOutcome,
+        run: str,
     ) -> None:
         self.entries = entries
         self.results = results
         self.progress = progress
         self.outcome = outcome
+        self.run = run
         self.running: dict[int, tuple[float, dict[str, str]]] = {}
 
     def started(self, index: int, environment: Mapping[str, str]) -> None:
@@ -154,13 +190,10 @@ class _BatchEvents:
                 started=started,
                 duration=time.time() - started,
             )
-        extra = (
-            {"gpus": environment["CUDA_VISIBLE_DEVICES"]}
-            if environment.get("CUDA_VISIBLE_DEVICES") is not None
-            else {}
-        )
+        extra = {**record_extra(environment), RUN_KEY: self.run}
         record = job_record(num, overrides, result, extra)
-        self.results.append(record)
+        if not result.recorded:  # else the job wrote this record itself
+            self.results.append(record)
         self.outcome.records[num] = record
         if record.status == COMPLETED:
             self.outcome.return_values[num] = result.return_value
@@ -184,9 +217,22 @@ class _BatchEvents:
         return RecordOnEnd(str(self.results.path.parent.resolve()), num, tuple(overrides))
 
     def interrupt(self) -> None:
-        """Record the jobs in flight as interrupted."""
+        """Record the jobs in flight as interrupted, but for those that recorded their
+        end themselves in the meantime (their result was on its way)."""
+        latest = self.results.latest() if self.running else {}
         for index, (started, _) in sorted(self.running.items()):
             num, overrides = self.entries[index]
+            if recorded_by(latest.get(num), self.run):
+                ended = latest[num]
+                self.outcome.records[num] = ended
+                if ended.status != COMPLETED:
+                    self.outcome.failures[num] = JobReturn(
+                        status=JobStatus.FAILED,
+                        error=RuntimeError(ended.error or "failed"),
+                        error_traceback=ended.traceback,
+                    )
+                self.progress.finished(ended)
+                continue
             record = JobRecord(
                 num=num,
                 overrides=tuple(overrides),
@@ -201,6 +247,28 @@ class _BatchEvents:
         self.running.clear()
 
 
+@contextmanager
+def _sigterm_interrupts() -> Iterator[list[int]]:
+    """While the sweep runs, the first SIGTERM raises `SweepTerminated` in the main
+    thread; more of them are ignored while the jobs in flight are recorded. Yields
+    the signals received (an engine may turn the exception into a KeyboardInterrupt)."""
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        if not received:
+            received.append(signum)
+            raise SweepTerminated("SIGTERM")
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield received
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def execute_sweep(
     batches: Sequence[Sequence[list[str]]],
     *,
@@ -209,6 +277,7 @@ def execute_sweep(
     results: ResultsFile,
     progress: Progress,
     completed: Mapping[int, JobRecord] | None = None,
+    run: str | None = None,
 ) -> SweepOutcome:
     """Run the sweep's jobs, batch after batch, and record each as it ends.
 
@@ -220,11 +289,33 @@ def execute_sweep(
         results: the sweep's results file.
         progress: told of each job's start and end.
         completed: records of jobs an earlier run completed: skipped (resume).
+        run: this run's id, in the records it writes (default: a new one).
 
     Returns:
-        The outcome; `interrupted` when Ctrl-C stopped it (the jobs in flight are
-        recorded as interrupted, the ones not started are not recorded).
+        The outcome; `interrupted` when Ctrl-C or SIGTERM stopped it (the jobs in
+        flight are recorded as interrupted, the ones not started are not recorded).
     """
+    run = run or new_run_id()
+    with _sigterm_interrupts() as sigterms:
+        try:
+            return _execute(
+                batches, make_spec, launcher, results, progress, completed, run, sigterms
+            )
+        finally:
+            remove_empty_folder(results.path.parent)
+
+
+def _execute(
+    batches: Sequence[Sequence[list[str]]],
+    make_spec: Callable[[int, list[str]], JobSpec],
+    launcher: Launcher,
+    results: ResultsFile,
+    progress: Progress,
+    completed: Mapping[int, JobRecord] | None,
+    run: str,
+    sigterms: list[int],
+) -> SweepOutcome:
+    sweep_dir = str(results.path.parent.resolve())  # absolute: jobs may run elsewhere
     outcome = SweepOutcome(records=dict(completed or {}))
     remaining = sum(len(b) for b in batches) - len(outcome.records)
     if remaining > 0:
@@ -237,12 +328,16 @@ def execute_sweep(
         num += len(batch)
         if not entries:
             continue
-        specs = _ComposedJobs(make_spec(n, job) for n, job in entries)
-        events = _BatchEvents(entries, results, progress, outcome)
+        specs = _ComposedJobs(
+            replace(make_spec(n, job), journal=JobJournal(sweep_dir, n, tuple(job), run))
+            for n, job in entries
+        )
+        events = _BatchEvents(entries, results, progress, outcome, run)
         try:
             launcher.launch(specs, events)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as stopped:
             events.interrupt()
             outcome.interrupted = True
+            outcome.terminated = isinstance(stopped, SweepTerminated) or bool(sigterms)
             break
     return outcome

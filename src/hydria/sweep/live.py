@@ -1,14 +1,16 @@
 """The state of jobs a sweep handed to an engine and did not wait for.
 
-A `submitted` record names, in `extra["status_from"]`, a `module:function` of the
-launcher that sent it; given the record's `extra`, the function asks the engine
-(SLURM's accounting, ...) and answers with the engine's word for the job's state.
-Nothing is imported unless a record asks for it.
+A `submitted` record names its engine (`slurm`, `submitit-local`) and the job's id in
+its `extra`. How to ask an engine is hydria's own code, looked up by the engine's name
+in a fixed table (`ENGINE_STATES`); a record is data and never names code to run. An
+engine hydria does not know gets the state `UNKNOWN`, and nothing is imported.
+
+Records written before this rule also carry `status_from`, a `module:function`: it is
+never imported. The engine's name decides, as for any record.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -33,18 +35,30 @@ IN_FLIGHT = frozenset(
         "UNKNOWN",
     }
 )
+# what records written by hydria before the engine table named: the SLURM and local
+# engines' reader, which told the two apart by `engine`
+_OLD_STATUS_FROM = "hydria.launchers.engine_states:job_state"
 
 
 def live_state(record: JobRecord) -> str | None:
     """The engine's state of a submitted job (`RUNNING`, `COMPLETED`, `FAILED`, ...),
-    None when the record names no way to ask, or `UNKNOWN (why)` when asking fails."""
-    target = record.extra.get("status_from") if record.status == SUBMITTED else None
-    if not isinstance(target, str) or ":" not in target:
+    None for a record that is not `submitted`, or `UNKNOWN (why)` when the engine is
+    not one hydria knows or asking it fails."""
+    if record.status != SUBMITTED:
         return None
-    module, _, name = target.partition(":")
+    from hydria.launchers.engine_states import ENGINE_STATES, SLURM_ENGINE
+
+    engine = record.extra.get("engine")
+    ask = ENGINE_STATES.get(engine) if isinstance(engine, str) else None
+    if ask is None and record.extra.get("status_from") == _OLD_STATUS_FROM:
+        ask = ENGINE_STATES[SLURM_ENGINE]  # what that reader did for any other engine
+    if ask is None:
+        known = ", ".join(sorted(ENGINE_STATES))
+        if engine is None:
+            return f"UNKNOWN (the record names no engine; hydria can ask {known})"
+        return f"UNKNOWN (hydria cannot ask the engine {engine!r}, only {known})"
     try:
-        ask = getattr(importlib.import_module(module), name)
-        return str(ask(dict(record.extra)))
+        return ask(record.extra)
     except Exception as exc:  # noqa: BLE001 - the engine may be gone; say so, do not fail
         return f"UNKNOWN ({type(exc).__name__}: {exc})"
 

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol, TextIO
 
 from hydria.sweep.records import COMPLETED, JobRecord
+from hydria.terminal_text import printable
 
 __all__ = ["LineProgress", "LiveProgress", "Progress", "make_progress"]
 
@@ -32,6 +33,12 @@ class Progress(Protocol):
 
 def _shown(overrides: Sequence[str]) -> str:
     return " ".join(o for o in overrides if not o.startswith("hydra.")) or "(no overrides)"
+
+
+def _line(record: JobRecord) -> str:
+    # control characters escaped; the overrides on one line, an error's lines kept
+    shown = printable(_shown(record.overrides))
+    return f"#{record.num} {shown}: {printable(_outcome(record), multiline=True)}"
 
 
 def _outcome(record: JobRecord) -> str:
@@ -96,7 +103,7 @@ class LineProgress:
         stream = self.stream or sys.stderr
         stream.write(
             f"[{_timestamp()}][HYDRA] [{self.counts.done}/{self.counts.total}{failed}] "
-            f"#{record.num} {_shown(record.overrides)}: {_outcome(record)}\n"
+            f"{_line(record)}\n"
         )
         stream.flush()
 
@@ -145,7 +152,7 @@ class LiveProgress:
     def finished(self, record: JobRecord) -> None:
         self.counts.count(record)
         if record.status != COMPLETED:
-            self.console.print(f"#{record.num} {_shown(record.overrides)}: {_outcome(record)}")
+            self.console.print(_line(record), markup=False)  # `[red]` in an override stays text
         self._refresh()
 
     def close(self) -> None:

@@ -8,14 +8,20 @@ at once, so a sweep that dies leaves every finished job recorded and no half lin
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import math
 import os
+import stat
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from hydria.errors import SweepRecordsError
+from hydria.sweep.record_fields import parse_record_line
 
 __all__ = [
     "COMPLETED",
@@ -76,9 +82,20 @@ class JobRecord:
 
     @classmethod
     def from_json(cls, line: str) -> JobRecord:
-        data = json.loads(line)
-        data["overrides"] = tuple(data["overrides"])
-        return cls(**data)
+        """One line of `results.jsonl` as a record, each field's type checked
+        (`hydria.sweep.record_fields`); keys a record does not have are ignored.
+
+        Raises:
+            SweepRecordsError: the line is not a job record; the message says why.
+        """
+        data = parse_record_line(line, _FIELD_NAMES)
+        try:
+            return cls(**data)
+        except TypeError as exc:  # a field this hydria requires that the checks do not know
+            raise SweepRecordsError(str(exc)) from None
+
+
+_FIELD_NAMES = frozenset(f.name for f in fields(JobRecord))
 
 
 def _is_plain(value: Any) -> bool:
@@ -111,6 +128,17 @@ def jsonable(value: Any) -> tuple[Any, str | None]:
     return None, repr(value)
 
 
+def _lock(fd: int) -> None:
+    """An exclusive `fcntl.lockf` lock on `fd` (released when it is closed), where the
+    platform and file system have one; else nothing."""
+    try:
+        import fcntl
+    except ImportError:  # not on this platform
+        return
+    with contextlib.suppress(OSError):  # no locks there: a single O_APPEND write still
+        fcntl.lockf(fd, fcntl.LOCK_EX)
+
+
 class ResultsFile:
     """Appends records to `<sweep dir>/results.jsonl` and reads them back."""
 
@@ -119,10 +147,16 @@ class ResultsFile:
 
     def append(self, record: JobRecord) -> None:
         """Add one line in a single `write` (Ctrl-C cannot land halfway through it), then
-        sync it. After a crash left a torn last line, the new line starts on its own."""
+        sync it. After a crash left a torn last line, the new line starts on its own.
+
+        Jobs append their own records from other processes and hosts: the write is
+        made under an `fcntl.lockf` lock of the file where the file system has one
+        (on NFS, taking it also refreshes the client's view of the file's end, which
+        `O_APPEND` alone does not across hosts)."""
         data = (record.to_json() + "\n").encode("utf-8")
         fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
+            _lock(fd)
             size = os.fstat(fd).st_size
             if size and os.pread(fd, 1, size - 1) != b"\n":
                 data = b"\n" + data
@@ -139,28 +173,74 @@ class ResultsFile:
         return records
 
     def read(self) -> list[JobRecord]:
-        """Every line, in the order written; a torn last line is skipped."""
-        if not self.path.exists():
-            return []
-        lines = self.path.read_text(encoding="utf-8").splitlines()
-        out = []
-        for index, line in enumerate(lines):
-            if not line.strip():
+        """Every record, in the order written. A torn line (a crash mid-write) is
+        skipped; so is any other line that is not a job record, with a `UserWarning`
+        naming the file, the line and what is wrong with it.
+
+        Raises:
+            SweepRecordsError: the file is there but cannot be read (a directory or a
+                FIFO in its place, no permission).
+        """
+        records, skipped = self.scan()
+        for problem in skipped:
+            warnings.warn(problem, UserWarning, stacklevel=2)
+        return records
+
+    def scan(self) -> tuple[list[JobRecord], list[str]]:
+        """Every record in the order written, and a message for each line skipped
+        because it is not a job record (a torn line is skipped without one).
+
+        Raises:
+            SweepRecordsError: the file is there but cannot be read.
+        """
+        lines = self._lines()
+        out, skipped = [], []
+        for index, raw in enumerate(lines):
+            if not raw.strip():
                 continue
             try:
-                out.append(JobRecord.from_json(line))
-            except (ValueError, TypeError, KeyError):
-                torn = (
-                    index == len(lines) - 1
-                    or not lines[index + 1].strip()
-                    or (not line.rstrip().endswith("}"))
-                )
-                if torn:
+                out.append(JobRecord.from_json(raw.decode("utf-8")))
+            except (SweepRecordsError, UnicodeDecodeError) as exc:
+                if _is_torn(raw, last=index == len(lines) - 1):
                     continue  # a crash mid-write; that job was not recorded as finished
-                raise ValueError(
-                    f"{self.path}, line {index + 1}, is not a job record: {line[:120]}"
-                ) from None
-        return out
+                why = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else str(exc)
+                skipped.append(
+                    f"{self.path}, line {index + 1}, is not a job record ({why}); skipped"
+                )
+        return out, skipped
+
+    def _lines(self) -> list[bytes]:
+        try:
+            # not opened before it is known to be a file: a FIFO would block the read
+            mode = os.stat(self.path).st_mode
+            if not stat.S_ISREG(mode):
+                kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
+                raise SweepRecordsError(
+                    f"Cannot read {self.path}: it is {kind}, not a sweep's records"
+                )
+            return self.path.read_bytes().splitlines()
+        except FileNotFoundError:
+            if not self.path.is_symlink():
+                return []  # no job has ended yet
+            raise SweepRecordsError(
+                f"Cannot read {self.path}: it is a link to a file that does not exist"
+            ) from None
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise SweepRecordsError(f"Cannot read {self.path}: {reason}") from exc
+
+
+def _is_torn(line: bytes, *, last: bool) -> bool:
+    """Whether a line that is not a record is the start of one cut by a crash: after a
+    torn line, the next record starts on a line of its own (see `append`)."""
+    text = line.strip()
+    if not text.startswith(b"{") or (text.endswith(b"}") and not last):
+        return False
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):
+        return True
+    return False
 
 
 def _as_rows(records: Iterable[JobRecord]) -> list[dict[str, Any]]:
@@ -180,15 +260,19 @@ def load_sweep(path: str | Path, *, dataframe: bool = False) -> Any:
         path: the sweep directory (or its `results.jsonl`).
         dataframe: return a pandas DataFrame (one row per job) instead of the list.
 
+    Lines that are not job records are skipped, each with a `UserWarning` naming
+    the file and the line (see `ResultsFile.read`).
+
     Raises:
         FileNotFoundError: no `results.jsonl` there.
+        SweepRecordsError: `results.jsonl` is there but cannot be read.
         ImportError: `dataframe=True` without pandas installed.
     """
     folder = Path(path)
     if folder.name == RESULTS_FILE:
         folder = folder.parent
     results = ResultsFile(folder)
-    if not results.path.exists():
+    if not os.path.lexists(results.path):
         raise FileNotFoundError(f"No {RESULTS_FILE} in {folder}: is it a sweep directory?")
     records: Sequence[JobRecord] = [r for _, r in sorted(results.latest().items())]
     if not dataframe:

@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 
 from hydria.sweep.records import COMPLETED, JobRecord
+from hydria.terminal_text import printable
 
 __all__ = ["records_csv", "records_json", "summary_table"]
 
@@ -28,6 +29,12 @@ def _value(record: JobRecord) -> str:
     if isinstance(record.return_value, (dict, list)):
         return json.dumps(record.return_value, ensure_ascii=False)
     return str(record.return_value)
+
+
+def _shouted(status: str) -> str:
+    """`FAILED`, `SUBMITTED: UNKNOWN (why, as written)`: the reason keeps its case."""
+    word, paren, why = status.partition(" (")
+    return word.upper() + paren + why
 
 
 def _overrides(record: JobRecord) -> str:
@@ -48,11 +55,11 @@ def summary_table(
         )
     table = [("#", "overrides", "status", "return value")]
     for r in shown:
-        status = r.status if r.status == COMPLETED else r.status.upper()
-        value = _value(r)
+        status = printable(r.status if r.status == COMPLETED else _shouted(r.status))
+        value = printable(_value(r))
         if len(value) > width:
             value = value[: width - 1] + "…"
-        table.append((str(r.num), _overrides(r), status, value))
+        table.append((str(r.num), printable(_overrides(r)), status, value))
     widths = [max(len(row[i]) for row in table) for i in range(3)]
     lines = [
         "  ".join(cell.ljust(widths[i]) if i < 3 else cell for i, cell in enumerate(row)).rstrip()
@@ -87,4 +94,6 @@ def records_csv(records: Sequence[JobRecord]) -> str:
 
 def records_json(records: Sequence[JobRecord]) -> str:
     """A JSON list of the records, one object per job."""
+    if not records:
+        return "[]\n"
     return "[\n" + ",\n".join(r.to_json() for r in sorted(records, key=lambda r: r.num)) + "\n]\n"

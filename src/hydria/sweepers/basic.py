@@ -35,7 +35,26 @@ def _choices(o: Override, options_of: Callable[[str], list[str]]) -> list[str]:
             "intervals."
         )
     options = options_of(o.key) if isinstance(o.value, Glob) else None
-    return [f"{head}={render_value(v)}" for v in sweep_values(o.value, options)]
+    values = sweep_values(o.value, options)
+    if not values:
+        raise _no_jobs(o, options)
+    return [f"{head}={render_value(v)}" for v in values]
+
+
+def _no_jobs(o: Override, options: list[str] | None) -> OverrideValueError:
+    """A sweep over no values would run nothing and report success: say so instead."""
+    what = f"Override '{o.text}' sweeps over no values, so the sweep has no jobs."
+    if options is None:
+        return OverrideValueError(f"{what}\n  Give it at least one value.")
+    if not options:
+        return OverrideValueError(
+            f"{what}\n  '{o.key}' is not a config group, or a group without options; "
+            "glob() selects among a config group's options."
+        )
+    return OverrideValueError(
+        f"{what}\n  The glob matches none of the options of config group '{o.key}'.\n"
+        f"  Available options: {', '.join(options)}"
+    )
 
 
 def job_batches(
@@ -53,7 +72,8 @@ def job_batches(
         max_batch_size: jobs per batch; None or -1 for one batch.
 
     Raises:
-        OverrideValueError: an override cannot be enumerated (an interval, a bad glob).
+        OverrideValueError: an override cannot be enumerated (an interval, a bad glob), or
+            stands for no values (`range(0)`, a glob that matches no option).
     """
     per_key: dict[str, list[str]] = {}
     for o in overrides:

@@ -32,20 +32,23 @@ class TestRayJoiningAHeadNode(LauncherSuite):
     def launcher_overrides(self, ray_head: str) -> list[str]:
         return ["hydra/launcher=ray", f"hydra.launcher.ray.init.address={ray_head}"]
 
-    def sweep(
-        self, root: Path, overrides: list[str], *extra: str, env: dict[str, str] | None = None
-    ) -> subprocess.CompletedProcess[str]:
+    jobs_outlive_the_sweep = (
+        "Ray tasks belong to the driver that submitted them: a killed sweep process "
+        "takes its jobs in flight with it, and a resume runs them again"
+    )
+
+    def env_overrides(self, root: Path, env: dict[str, str]) -> list[str]:
         # A cluster's workers have their node's environment, not the driver's: the
         # suite's variables travel in Ray's runtime env, as a user's would.
-        passed = {"SUITE_DIR": str(root), **(env or {})}
-        to_workers = [
+        return [
             f'+hydra.launcher.ray.init.runtime_env.env_vars.{key}="{value}"'
-            for key, value in passed.items()
+            for key, value in env.items()
         ]
-        return super().sweep(root, [*overrides, *to_workers], *extra, env=env)
 
 
 class TestRayLocalCluster(LauncherSuite):
+    jobs_outlive_the_sweep = TestRayJoiningAHeadNode.jobs_outlive_the_sweep
+
     @pytest.fixture
     def launcher_overrides(self, ray_dir: Path) -> list[str]:
         return [
@@ -163,7 +166,7 @@ def test_each_failure_stays_with_its_job(tmp_path: Path, ray_head: str) -> None:
     assert died.endswith(
         "It was not run again: task retries are off (hydra.launcher.ray.remote.max_retries=0)."
     ), died
-    assert (records[3].error or "").startswith("FileExistsError: "), records[3].error
+    assert (records[3].error or "").startswith("OutputDirError: Cannot use "), records[3].error
     assert "ray::job #3" in (records[3].traceback or "")  # Ray's remote traceback
     assert "3 of 5 jobs failed" in output
 
