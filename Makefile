@@ -10,9 +10,10 @@ UV_INSTALL = $(1)/bin/python -m pip install -q uv && $(1)/bin/uv pip install -q 
 # Both cores: the tests that share an engine (a SLURM cluster, a Ray head node, the
 # tracking libraries) stay together on one worker, so each engine starts once.
 XDIST := -n 2 --dist loadgroup
-# The second pass checks OmegaConf 2.3; the real engines' tests (Ray, SLURM, wandb and
-# MLflow) exercise the engines, not OmegaConf, and run once, in the first pass.
-ENGINE_TESTS := --ignore=tests/launchers/ray --ignore=tests/launchers/slurm \
+# The second pass checks OmegaConf 2.3; the launchers' tests (real Ray, SLURM, worker
+# processes), the kill and lock tests and the trackers' (wandb, MLflow) exercise processes
+# and engines, not OmegaConf, and run once, in the first pass.
+ENGINE_TESTS := --ignore=tests/launchers --ignore=tests/sweeps/test_sweep_ownership.py \
 	--ignore=tests/tracking --ignore=tests/examples/test_tracking_example.py
 
 .PHONY: demo test lint typecheck unit unit-oc23 clean slurm-packages

@@ -46,6 +46,9 @@ class TestRayJoiningAHeadNode(LauncherSuite):
         ]
 
 
+# Its own group: each of its sweeps starts a cluster (no shared engine), so it may run on
+# the other xdist worker, beside the head node's group.
+@pytest.mark.xdist_group("ray-local")
 class TestRayLocalCluster(LauncherSuite):
     jobs_outlive_the_sweep = TestRayJoiningAHeadNode.jobs_outlive_the_sweep
 
