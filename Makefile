@@ -5,7 +5,9 @@ VENV23 := .venv-oc23
 PY := $(VENV)/bin/python
 # Installs go through uv (itself installed with pip into each venv): it resolves the same
 # versions as pip, ~8x faster, which keeps `make test` on a fresh machine within budget.
-UV_INSTALL = $(1)/bin/python -m pip install -q uv && $(1)/bin/uv pip install -q --python $(1)/bin/python
+# --compile-bytecode as pip does: where PYTHONDONTWRITEBYTECODE is set, nothing else writes
+# the .pyc files, and every process the tests start (Ray's workers...) would compile again.
+UV_INSTALL = $(1)/bin/python -m pip install -q uv && $(1)/bin/uv pip install -q --compile-bytecode --python $(1)/bin/python
 
 # Both cores: the tests that share an engine (a SLURM cluster, a Ray head node, the
 # tracking libraries) stay together on one worker, so each engine starts once.
