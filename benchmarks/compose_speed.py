@@ -26,7 +26,8 @@ import yaml
 from omegaconf import OmegaConf
 
 import hydria
-from hydria.app.api import _MEMOS, _primary_repository
+from hydria.app.api import _primary_repository
+from hydria.app.process_caches import compose_api_memos
 from hydria.compose import compose_config
 from hydria.overrides import parse_overrides
 from hydria.provenance import trace
@@ -115,7 +116,7 @@ def main() -> None:
 
             def explained(r: str = root, n: str = name, o: list[str] = overrides) -> object:
                 repo = _primary_repository(r, None, (), ConfigStore.instance())
-                composition = compose_config(repo, n, parse_overrides(o), memos=_MEMOS)
+                composition = compose_config(repo, n, parse_overrides(o), memos=compose_api_memos())
                 return trace(composition, o)
 
             u = cpu_median(no_memo, args.repeat)

@@ -21,7 +21,8 @@ from types import ModuleType
 from compose_speed import cpu_median  # the same timing as the compose benchmark
 
 import hydria
-from hydria.app.api import _MEMOS, _primary_repository
+from hydria.app.api import _primary_repository
+from hydria.app.process_caches import compose_api_memos
 from hydria.compose import compose_config
 from hydria.overrides import parse_overrides
 from hydria.provenance import trace
@@ -72,7 +73,8 @@ def main() -> None:
 
             def explained(sc: object = sc, o: list[str] = overrides) -> object:
                 repo = _primary_repository(sc.config_dir, None, (), ConfigStore.instance())  # type: ignore[attr-defined]
-                composition = compose_config(repo, sc.config_name, parse_overrides(o), memos=_MEMOS)  # type: ignore[attr-defined]
+                memos = compose_api_memos()
+                composition = compose_config(repo, sc.config_name, parse_overrides(o), memos=memos)  # type: ignore[attr-defined]
                 return trace(composition, o)
 
             c = cpu_median(plain, args.repeat)

@@ -260,8 +260,93 @@ def modules_after_import() -> list[str]:
     return modules
 
 
-def test_import_uses_yaml_and_omegaconf(modules_after_import: list[str]) -> None:
-    assert {"hydria", "hydria.app.api", "yaml", "omegaconf"} <= set(modules_after_import)
+def test_import_loads_what_the_decorator_needs(modules_after_import: list[str]) -> None:
+    assert {"hydria", "hydria.app.main", "omegaconf"} <= set(modules_after_import)
+
+
+@pytest.mark.parametrize(
+    "stage",
+    [
+        "hydria.app.api",
+        "hydria.app.runner",
+        "hydria.compose.composer",
+        "hydria.defaults.resolver",
+        "hydria.overrides.parser",
+        "hydria.repository.config_repository",
+        "hydria.runtime.context",
+        "hydria.runtime.job",
+        "logging.config",
+        "importlib.metadata",
+        "pickle",
+    ],
+)
+def test_import_leaves_the_stages_to_first_use(modules_after_import: list[str], stage: str) -> None:
+    # `import hydria` at the top of an app must not pay for composing or running: those
+    # load when `main` runs the app, or on first use of `hydria.compose` and the others.
+    assert stage not in modules_after_import
+
+
+FRONT_DOOR_PROBE = """
+import json, sys
+from hydria.runtime import HydraConfig
+from hydria.overrides import parse_overrides
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+@pytest.mark.parametrize(
+    "stage", ["hydria.runtime.job", "hydria.runtime.logging_setup", "hydria.compose.composer"]
+)
+def test_a_package_front_door_loads_only_the_names_read(stage: str) -> None:
+    # `from hydria.runtime import HydraConfig` reaches the job context, not the job runner
+    out = subprocess.run(
+        [sys.executable, "-I", "-c", FRONT_DOOR_PROBE], capture_output=True, text=True, check=True
+    )
+    modules = json.loads(out.stdout)
+    assert {"hydria.runtime.context", "hydria.overrides.parser"} <= set(modules)
+    assert stage not in modules
+
+
+@pytest.mark.parametrize(
+    "package",
+    [
+        "hydria",
+        "hydria.compose",
+        "hydria.defaults",
+        "hydria.launchers",
+        "hydria.multirun",
+        "hydria.overrides",
+        "hydria.repository",
+        "hydria.runtime",
+    ],
+)
+def test_every_lazy_name_has_a_home(package: str) -> None:
+    # a name added to `__all__` but not to `_HOMES` (or the reverse) would fail only on use
+    module = importlib.import_module(package)
+    eager = {"__version__", "main"} if package == "hydria" else set()
+    assert set(module._HOMES) | eager == set(module.__all__)
+    for name in module.__all__:
+        assert getattr(module, name) is not None
+
+
+LAZY_PROBE = """
+import json, sys
+import hydria
+names = {name: type(getattr(hydria, name)).__name__ for name in hydria.__all__}
+import hydria.compose.composer
+print(json.dumps([names, type(hydria.compose).__name__, hydria.compose.__module__]))
+"""
+
+
+def test_lazy_names_resolve_to_the_same_objects() -> None:
+    out = subprocess.run(
+        [sys.executable, "-I", "-c", LAZY_PROBE], capture_output=True, text=True, check=True
+    )
+    names, compose_type, compose_module = json.loads(out.stdout)
+    assert sorted(names) == sorted(PUBLIC)
+    assert names["compose"] == "function" and names["ConfigStore"] == "type"
+    # importing the `hydria.compose` stage never shadows the `hydria.compose` function
+    assert (compose_type, compose_module) == ("function", "hydria.app.api")
 
 
 @pytest.mark.parametrize(
@@ -299,7 +384,7 @@ def _facades() -> dict[str, tuple[list[str], dict[str, object]]]:
     import hydria.app.initialization
     import hydria.builtin
     import hydria.instantiation
-    import hydria.runtime.callbacks
+    import hydria.plugin_contracts
     import hydria.runtime.context
     import hydria.runtime.job_model
     import hydria.version_base
@@ -330,7 +415,7 @@ def _facades() -> dict[str, tuple[list[str], dict[str, object]]]:
         ),
         "hydria.experimental.callback": (
             ["Callback"],
-            {"Callback": hydria.runtime.callbacks.Callback},
+            {"Callback": hydria.plugin_contracts.Callback},
         ),
         "hydria.compat_version": (
             ["__compat_version__", "__version__", "base_at_least", "getbase", "setbase"],

@@ -29,7 +29,8 @@
     │   │       └── TargetRefusedError (PermissionError) a `_target_` the safety policy refuses
     │   └── SearchPathException             Hydra's name for a bad search path entry
     ├── JobContextError (RuntimeError, ValueError)  HydraConfig.get() or ${hydra:...} outside a job
-    ├── PluginError (RuntimeError)          a launcher or sweeper cannot be found, built or run
+    ├── PluginError (RuntimeError)          a launcher, sweeper or callback cannot be found,
+    │                                       built or run, or does not keep its contract
     ├── OutputDirError (OSError)            an output or sweep dir, or a `.hydra` file in it,
     │                                       cannot be created or written (key, path, OS reason)
     ├── SavedRunError (LookupError)         a run directory has no readable `.hydra` record
@@ -265,7 +266,8 @@ class SweepNotAllowedError(CompositionError):
 
 
 class PluginError(HydriaError, RuntimeError):
-    """A launcher or sweeper cannot be found, built (bad options) or run (a missing extra)."""
+    """A launcher or sweeper cannot be found, built (bad options) or run (a missing extra),
+    or a plugin does not keep its contract (`hydria.plugin_contracts`: what it lacks)."""
 
 
 class OutputDirError(HydriaError, OSError):
@@ -286,7 +288,7 @@ class SavedRunError(HydriaError, LookupError):
 
 class SweepDirInUseError(HydriaError, RuntimeError):
     """A sweep directory is held by another live sweep or `--resume` (its lock,
-    `hydria.sweep.ownership`); the message names the holder (host, pid, command, since
+    `hydria.multirun.ownership`); the message names the holder (host, pid, command, since
     when) and what to do."""
 
 

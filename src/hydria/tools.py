@@ -28,18 +28,17 @@ def _results(args: argparse.Namespace) -> int:
     import warnings
 
     from hydria.errors import SweepRecordsError
-    from hydria.sweep.live import with_live_states
-    from hydria.sweep.records import load_sweep
-    from hydria.sweep.summary import records_csv, records_json, summary_table
+    from hydria.multirun.live import with_live_states
+    from hydria.multirun.records import load_sweep
+    from hydria.multirun.summary import records_csv, records_json, summary_table
 
     try:
         # lines that are not job records are skipped with a warning: say which, go on
         with warnings.catch_warnings(record=True) as skipped:
             warnings.simplefilter("always")
             records = with_live_states(load_sweep(args.sweep_dir))
-    except (FileNotFoundError, SweepRecordsError) as exc:
-        print(f"hydria results: {exc}", file=sys.stderr)
-        return 1
+    except FileNotFoundError as exc:  # no results.jsonl: not a sweep directory
+        raise SweepRecordsError(str(exc)) from exc
     for warning in skipped:
         print(f"hydria results: warning: {warning.message}", file=sys.stderr)
     if args.format == "csv":
@@ -56,9 +55,7 @@ def _results(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from omegaconf.errors import OmegaConfBaseException
-
-    from hydria.errors import HydriaError
+    from hydria.errors import ConfigContentError
     from hydria.runs.diff import diff_against_tree, diff_runs
     from hydria.runs.diff_report import render_json, render_text
     from hydria.runs.saved import load_run
@@ -69,12 +66,8 @@ def _diff(args: argparse.Namespace) -> int:
             diff = diff_against_tree(first, resolve=args.resolve)
         else:
             diff = diff_runs(first, load_run(args.run_b), resolve=args.resolve)
-    except (HydriaError, OmegaConfBaseException) as exc:
-        print(f"hydria diff: {exc}", file=sys.stderr)
-        return 2
     except RecursionError:
-        print("hydria diff: the configs are nested too deeply to compare", file=sys.stderr)
-        return 2
+        raise ConfigContentError("the configs are nested too deeply to compare") from None
     print(render_json(diff) if args.json else render_text(diff))
     return 0 if diff.same else 1
 
@@ -82,54 +75,42 @@ def _diff(args: argparse.Namespace) -> int:
 def _rerun(args: argparse.Namespace) -> int:
     import subprocess
 
-    from hydria.errors import HydriaError
+    from hydria.errors import HydriaError, UsageError
     from hydria.runs.saved import load_run
 
     try:
         run = load_run(args.run_dir)
-    except HydriaError as exc:
-        print(f"hydria rerun: {exc}", file=sys.stderr)
-        return 2
+    except HydriaError as exc:  # RUN_DIR is not a run: the argument to fix
+        raise UsageError(str(exc)) from exc
     cwd = Path(run.cwd) if run.cwd is not None and Path(run.cwd).is_dir() else Path.cwd()
     if args.app is not None:
         script = Path(args.app).resolve()
         if not script.is_file():
-            print(f"hydria rerun: the app '{args.app}' is not a file", file=sys.stderr)
-            return 2
+            raise UsageError(f"the app '{args.app}' is not a file")
     else:
         script = cwd / f"{run.job_name}.py"
         if not script.is_file():
-            print(
-                printable(
-                    f"hydria rerun: cannot find the app of '{args.run_dir}': no '{script}' "
-                    f"(the job '{run.job_name}' ran in '{cwd}'). Pass the script with --app"
-                ),
-                file=sys.stderr,
+            raise UsageError(
+                f"cannot find the app of '{args.run_dir}': no '{script}' "
+                f"(the job '{run.job_name}' ran in '{cwd}'). Pass the script with --app"
             )
-            return 2
         script = script.resolve()
         agreed = _agreed_to_run(script, cwd)
         if agreed is None:
-            print(
-                printable(
-                    f"hydria rerun: not running {script}: the run's record names it "
-                    "(hydra.runtime.cwd and hydra.job.name in its hydra.yaml), and a record "
-                    "may come from anyone. If it is the app you mean to run, pass it: "
-                    f"--app {script}"
-                ),
-                file=sys.stderr,
+            raise UsageError(
+                f"not running {script}: the run's record names it "
+                "(hydra.runtime.cwd and hydra.job.name in its hydra.yaml), and a record "
+                "may come from anyone. If it is the app you mean to run, pass it: "
+                f"--app {script}"
             )
-            return 2
-        if not agreed:
-            print(printable(f"hydria rerun: not running {script}"), file=sys.stderr)
-            return 1
+        if not agreed:  # the user said no: not a usage error, but nothing ran
+            raise HydriaError(f"not running {script}")
     command = [args.python, str(script), "--experimental-rerun", str(run.record_dir.resolve())]
     try:
         # Not captured: the app's output streams to this process's stdout and stderr.
         code = subprocess.run(command, cwd=cwd, check=False).returncode
     except OSError as exc:
-        print(f"hydria rerun: cannot run {args.python}: {exc}", file=sys.stderr)
-        return 2
+        raise UsageError(f"cannot run {args.python}: {exc}") from exc
     except KeyboardInterrupt:
         return 130
     # A negative code is the signal that ended the app; shells report it as 128 + signal.
@@ -199,7 +180,19 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str]) -> int:
-    """Run one command; returns the exit code."""
+    """Run one command; returns the exit code. Its errors are reported by
+    `hydria.app.report` (2 for a usage error, else 1; `diff` exits 2 on any error)."""
+    from omegaconf.errors import OmegaConfBaseException
+
+    from hydria.errors import HydriaError
+
     args = _parser().parse_args(list(argv))
-    code: int = args.run(args)
+    try:
+        code: int = args.run(args)
+    except (HydriaError, OmegaConfBaseException) as exc:
+        from hydria.app.report import report_command_error
+
+        return report_command_error(
+            exc, args.command, exit_code=2 if args.command == "diff" else None
+        )
     return code

@@ -18,7 +18,7 @@ from hydria.app.help import (
     render_info,
     version_text,
 )
-from hydria.defaults import DefaultsList, ResultDefault
+from hydria.defaults import DefaultsList, DefaultsTreeNode, ResultDefault
 from hydria.errors import ConfigContentError, UsageError
 from hydria.repository import SearchPathEntry
 from hydria.version import __version__
@@ -261,6 +261,33 @@ def _d(path: str, package: str, parent: str | None, **kw: Any) -> ResultDefault:
     return ResultDefault(config_path=path, package=package, parent=parent, **kw)
 
 
+def _n(path: str, package: str, *children: DefaultsTreeNode, **kw: Any) -> DefaultsTreeNode:
+    """A tree node; `group=key` for a group entry; children get this node as parent."""
+    group = kw.pop("group", None)
+    kids = tuple(DefaultsTreeNode(**{**_fields(c), "parent": path}) for c in children)
+    return DefaultsTreeNode(
+        config_path=path,
+        package=package,
+        is_group=group is not None,
+        override_key=group,
+        children=kids,
+        **kw,
+    )
+
+
+def _self(path: str, package: str) -> DefaultsTreeNode:
+    return DefaultsTreeNode(config_path=path, package=package, is_self=True)
+
+
+def _fields(node: DefaultsTreeNode) -> dict[str, Any]:
+    names = DefaultsTreeNode.__dataclass_fields__
+    return {name: getattr(node, name) for name in names}
+
+
+def _root(*children: DefaultsTreeNode) -> DefaultsTreeNode:
+    return _n("<root>", "", *children)
+
+
 HYDRA_DEFAULTS = (
     _d("hydra/output/default", "hydra", "hydra/config", override_key="hydra/output"),
     _d("hydra/launcher/basic", "hydra.launcher", "hydra/config", override_key="hydra/launcher"),
@@ -283,8 +310,38 @@ APP_DEFAULTS = DefaultsList(
         "hydra/output": "default",
         "hydra/callbacks": None,
     },
+    tree=_root(
+        _n(
+            "hydra/config",
+            "hydra",
+            _n("hydra/output/default", "hydra", group="hydra/output"),
+            _n("hydra/launcher/basic", "hydra.launcher", group="hydra/launcher"),
+            _self("hydra/config", "hydra"),
+        ),
+        _n(
+            "config",
+            "",
+            _n("db/postgresql", "db", group="db"),
+            _n(
+                "server/apache",
+                "server",
+                _n("server/site/a", "server.site", group="server/site"),
+                _self("server/apache", "server"),
+                group="server",
+            ),
+            _self("config", ""),
+            primary=True,
+        ),
+    ),
 )
 
+# what the caller passes (the registry's listing, `hydria.plugin_registry.installed_plugins`)
+INFO_PLUGINS = {
+    "ConfigSource": ("DirectorySource", "StoreSource"),
+    "Launcher": ("BasicLauncher", "JoblibLauncher"),
+    "Sweeper": ("BasicSweeper",),
+    "SearchPathPlugin": (),
+}
 HEADER = [f"hydria {__version__}", "=" * len(f"hydria {__version__}")]
 PLUGINS = """\
 Installed Hydra Plugins
@@ -353,7 +410,13 @@ CONFIG = "Config\n******\ntop: 1\n"
     ],
 )
 def test_info(kind: str, expected: str) -> None:
-    text = render_info(kind, search_path=SEARCH_PATH, defaults=APP_DEFAULTS, config_yaml="top: 1\n")
+    text = render_info(
+        kind,
+        plugins=INFO_PLUGINS,
+        search_path=SEARCH_PATH,
+        defaults=APP_DEFAULTS,
+        config_yaml="top: 1\n",
+    )
     assert text == expected
 
 
@@ -377,7 +440,8 @@ def test_info_plugins_from_the_caller() -> None:
         ),
         pytest.param("searchpath", TypeError, "render_info('searchpath') needs search_path"),
         pytest.param("defaults-tree", TypeError, "render_info('defaults-tree') needs defaults"),
-        pytest.param("all", TypeError, "render_info('all') needs search_path", id="all-needs"),
+        pytest.param("plugins", TypeError, "render_info('plugins') needs plugins"),
+        pytest.param("all", TypeError, "render_info('all') needs plugins", id="all-needs"),
     ],
 )
 def test_info_errors(kind: str, error: type[Exception], message: str) -> None:
@@ -387,20 +451,34 @@ def test_info_errors(kind: str, error: type[Exception], message: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("defaults", "choices", "tree"),
+    ("tree", "lines"),
     [
         pytest.param(
             # config: [_self_, db@src: mysql, db@dst: mysql, misc/extra]
             # db/mysql: [/db@inner: pg]; misc/extra: [_self_]
-            [
-                _d("config", "", None, is_self=True, primary=True),
-                _d("db/pg", "src.inner", "db/mysql", override_key="db@src.inner"),
-                _d("db/mysql", "src", "config", is_self=True),
-                _d("db/pg", "dst.inner", "db/mysql", override_key="db@dst.inner"),
-                _d("db/mysql", "dst", "config", is_self=True),
-                _d("misc/extra", "misc", "config", is_self=True),
-            ],
-            {"db@dst": "mysql", "db@dst.inner": "pg", "db@src": "mysql", "db@src.inner": "pg"},
+            _root(
+                _n(
+                    "config",
+                    "",
+                    _self("config", ""),
+                    _n(
+                        "db/mysql",
+                        "src",
+                        _n("db/pg", "src.inner", group="db@src.inner"),
+                        _self("db/mysql", "src"),
+                        group="db@src",
+                    ),
+                    _n(
+                        "db/mysql",
+                        "dst",
+                        _n("db/pg", "dst.inner", group="db@dst.inner"),
+                        _self("db/mysql", "dst"),
+                        group="db@dst",
+                    ),
+                    _n("misc/extra", "misc", _self("misc/extra", "misc")),
+                    primary=True,
+                )
+            ),
             [
                 "<root>:",
                 "  config:",
@@ -418,13 +496,21 @@ def test_info_errors(kind: str, error: type[Exception], message: str) -> None:
         ),
         pytest.param(
             # config: [a: x, _self_]; a/x: [_self_, b: y]; b/y: [c: z, _self_]
-            [
-                _d("a/x", "a", "config", is_self=True),
-                _d("c/z", "c", "b/y", override_key="c"),
-                _d("b/y", "b", "a/x", is_self=True),
-                _d("config", "", None, is_self=True, primary=True),
-            ],
-            {"a": "x", "b": "y", "c": "z"},
+            _root(
+                _n(
+                    "config",
+                    "",
+                    _n(
+                        "a/x",
+                        "a",
+                        _self("a/x", "a"),
+                        _n("b/y", "b", _n("c/z", "c", group="c"), _self("b/y", "b"), group="b"),
+                        group="a",
+                    ),
+                    _self("config", ""),
+                    primary=True,
+                )
+            ),
             [
                 "<root>:",
                 "  config:",
@@ -438,22 +524,23 @@ def test_info_errors(kind: str, error: type[Exception], message: str) -> None:
             id="self-first-nested",
         ),
         pytest.param(
-            [_d("base", "", "config"), _d("config", "", None, is_self=True, primary=True)],
-            {},
+            _root(_n("config", "", _n("base", ""), _self("config", ""), primary=True)),
             ["<root>:", "  config:", "    base", "    _self_"],
             id="config-default",
         ),
         pytest.param(
-            [_d("db/mysql", "db", None, is_self=True, primary=True)],
-            {},
+            _root(_n("db/mysql", "db", _self("db/mysql", "db"), primary=True)),
             ["<root>:", "  db/mysql:", "    _self_"],
             id="primary-in-a-group",
         ),
-        pytest.param([], {}, ["<root>:"], id="empty"),
+        pytest.param(_root(), ["<root>:"], id="empty"),
     ],
 )
-def test_defaults_tree(
-    defaults: list[ResultDefault], choices: dict[str, str], tree: list[str]
-) -> None:
-    text = render_info("defaults-tree", defaults=DefaultsList(tuple(defaults), choices))
-    assert text.split("\n")[3:] == tree
+def test_defaults_tree(tree: DefaultsTreeNode, lines: list[str]) -> None:
+    text = render_info("defaults-tree", defaults=DefaultsList((), {}, tree=tree))
+    assert text.split("\n")[3:] == lines
+
+
+def test_defaults_tree_needs_the_resolvers_tree() -> None:
+    with pytest.raises(TypeError, match="the defaults list resolve_defaults made"):
+        render_info("defaults-tree", defaults=DefaultsList(()))

@@ -37,13 +37,13 @@ PATHS = [
     (
         "hydra.experimental.callbacks",
         "LogJobReturnCallback",
-        "hydria.runtime.callbacks",
+        "hydria.experimental.callbacks",
         "LogJobReturnCallback",
     ),
     (
         "hydra.experimental.callbacks",
         "PickleJobInfoCallback",
-        "hydria.runtime.callbacks",
+        "hydria.experimental.callbacks",
         "PickleJobInfoCallback",
     ),
     ("hydra.types", "RunMode", "hydria.types", "RunMode"),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from hydria.sweep.progress import LineProgress, make_progress
+from hydria.multirun.progress import LineProgress, make_progress
 
 APP = """
 import hydria

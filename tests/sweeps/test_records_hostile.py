@@ -21,9 +21,9 @@ import pytest
 
 from hydria.errors import SweepRecordsError
 from hydria.launchers import engine_states
-from hydria.sweep import JobRecord, ResultsFile, load_sweep
-from hydria.sweep.live import live_state, with_live_states
-from hydria.sweep.summary import records_json, summary_table
+from hydria.multirun import JobRecord, ResultsFile, load_sweep
+from hydria.multirun.live import live_state, with_live_states
+from hydria.multirun.summary import records_json, summary_table
 
 Done = Any  # conftest's record of a run: code, out, err
 GOOD = '{"num": 1, "overrides": ["b=2"], "status": "completed", "return_value": 2}'

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from hydria.errors import SweepDirInUseError
-from hydria.sweep.ownership import LOCK_FILE, STALE_AFTER, SweepLock
-from hydria.sweep.records import ResultsFile
+from hydria.multirun.ownership import LOCK_FILE, STALE_AFTER, SweepLock
+from hydria.multirun.records import ResultsFile
 
 APP = textwrap.dedent(
     """
@@ -256,7 +256,7 @@ def _marker(folder: Path, num: int, host: str, pid: int) -> Path:
 
 
 def test_resume_waits_only_for_jobs_whose_process_lives(tmp_path: Path) -> None:
-    from hydria.sweep.job_journal import running_jobs, wait_for_jobs
+    from hydria.multirun.job_journal import running_jobs, wait_for_jobs
 
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
@@ -287,7 +287,7 @@ def test_resume_waits_only_for_jobs_whose_process_lives(tmp_path: Path) -> None:
 def test_hostile_job_markers_are_skipped_and_never_waited_on(tmp_path: Path) -> None:
     # A received sweep dir can hold anything in `.hydria-jobs`: a FIFO (reading it would
     # block forever), a link to a device, JSON nested past the recursion limit.
-    from hydria.sweep.job_journal import JOBS_DIR, running_jobs, wait_for_jobs
+    from hydria.multirun.job_journal import JOBS_DIR, running_jobs, wait_for_jobs
 
     folder = tmp_path / JOBS_DIR
     folder.mkdir()

@@ -15,11 +15,11 @@ from omegaconf import OmegaConf
 from hydria.errors import PluginError
 from hydria.launchers.basic import BasicLauncher
 from hydria.launchers.joblib import JoblibLauncher, visible_devices
+from hydria.multirun import load_sweep
+from hydria.multirun.progress import LineProgress, LiveProgress, make_progress
+from hydria.multirun.records import JobRecord, ResultsFile, jsonable
+from hydria.multirun.summary import records_csv, summary_table
 from hydria.plugins import load_plugin, plugin_names
-from hydria.sweep import load_sweep
-from hydria.sweep.progress import LineProgress, LiveProgress, make_progress
-from hydria.sweep.records import JobRecord, ResultsFile, jsonable
-from hydria.sweep.summary import records_csv, summary_table
 from hydria.sweepers.basic import BasicSweeper
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from hydria import load_sweep
-from hydria.sweep.records import JobRecord
+from hydria.multirun.records import JobRecord
 
 Done = Any  # conftest's record of a run: code, out, err
 

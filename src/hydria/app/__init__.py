@@ -1,1 +1,2 @@
-"""The edge of hydria: the API users call and, later, the command line."""
+"""The edge of hydria: the API users call (`api`, `main`) and the command line (`cli`,
+`runner`, and one module per mode in `modes/`)."""

@@ -20,14 +20,14 @@ from omegaconf import DictConfig, OmegaConf
 
 from hydria.app import initialization
 from hydria.app.initialization import Initialized
+from hydria.app.process_caches import compose_api_memos, parsed_files
 from hydria.builtin import BUILTIN_CONF_PACKAGE
-from hydria.compose import Memos, compose_config
+from hydria.compose import compose_config
 from hydria.errors import ConfigLoadError, MissingConfigError, VersionBaseError
 from hydria.overrides import parse_overrides
 from hydria.repository import (
     ConfigRepository,
     ConfigStore,
-    ParsedFileCache,
     SearchPathEntry,
     build_search_path,
     package_directory,
@@ -53,13 +53,6 @@ __all__ = [
     "initialize_config_module",
 ]
 
-# A memo of parsed YAML files keyed by path and (inode, size, mtime): it never
-# changes a result, only skips re-parsing files that did not change.
-_PARSED_FILES = ParsedFileCache()
-# Likewise for resolved defaults lists and built configs: each entry is re-checked
-# against the files on every use (see hydria.defaults.memo).
-_MEMOS = Memos.create()
-
 
 def _primary_repository(
     config_dir: str | None, config_module: str | None, extra_dirs: Sequence[str], store: ConfigStore
@@ -81,7 +74,7 @@ def _primary_repository(
         extra_dirs=extra_dirs,
         builtin_module=BUILTIN_CONF_PACKAGE,
     )
-    return ConfigRepository(entries, store=store, cache=_PARSED_FILES)
+    return ConfigRepository(entries, store=store, cache=parsed_files())
 
 
 def _check_extra_dirs(extra_dirs: Sequence[str]) -> None:
@@ -101,7 +94,7 @@ def _whole_path_repository(
     added = [SearchPathEntry("command-line", f"file://{os.path.abspath(d)}") for d in extra_dirs]
     rest = [e for e in entries if e.scheme != "structured"]
     schema = [e for e in entries if e.scheme == "structured"]
-    return ConfigRepository([*rest, *added, *schema], store=store, cache=_PARSED_FILES)
+    return ConfigRepository([*rest, *added, *schema], store=store, cache=parsed_files())
 
 
 def _running_job_source() -> Initialized | None:
@@ -186,7 +179,7 @@ def compose(
         job_name=job_name or (source.job_name if source is not None else "app"),
         version=__version__,
         version_base=version_base,
-        memos=_MEMOS,
+        memos=compose_api_memos(),
     )
     if "pydantic" in sys.modules:  # without it no config can have a pydantic schema
         from hydria.validation import validate_composition
@@ -235,6 +228,28 @@ def _put_in_effect(record: Initialized, name: str) -> InitializeBlock:
     return InitializeBlock(record, previous, name)
 
 
+def _initialize_from(
+    name: str,
+    where: str,
+    job_name: str | None,
+    base: str,
+    *,
+    config_dir: str | None = None,
+    config_module: str | None = None,
+) -> InitializeBlock:
+    """Put in effect configs from one directory or one package; `base` is the
+    version_base already read (its warning points at the user's call)."""
+    remember_base(base)
+    record = Initialized(
+        config_dir=config_dir,
+        config_module=config_module,
+        job_name=job_name or "app",
+        version_base=base,
+        origin=f"{name}({where!r})",
+    )
+    return _put_in_effect(record, name)
+
+
 def initialize_config_dir(
     config_dir: str, job_name: str | None = None, version_base: str | None = UNSPECIFIED
 ) -> InitializeBlock:
@@ -250,15 +265,8 @@ def initialize_config_dir(
         hydria.errors.VersionBaseError: a `version_base` that is not a version from 1.1 on.
     """
     base = read_version_base(version_base, stacklevel=2)
-    remember_base(base)
     path = os.path.abspath(config_dir)
-    record = Initialized(
-        config_dir=path,
-        job_name=job_name or "app",
-        version_base=base,
-        origin=f"initialize_config_dir({path!r})",
-    )
-    return _put_in_effect(record, "initialize_config_dir")
+    return _initialize_from("initialize_config_dir", path, job_name, base, config_dir=path)
 
 
 def initialize_config_module(
@@ -277,14 +285,9 @@ def initialize_config_module(
         hydria.errors.VersionBaseError: a `version_base` that is not a version from 1.1 on.
     """
     base = read_version_base(version_base, stacklevel=2)
-    remember_base(base)
-    record = Initialized(
-        config_module=config_module,
-        job_name=job_name or "app",
-        version_base=base,
-        origin=f"initialize_config_module({config_module!r})",
+    return _initialize_from(
+        "initialize_config_module", config_module, job_name, base, config_module=config_module
     )
-    return _put_in_effect(record, "initialize_config_module")
 
 
 def initialize(

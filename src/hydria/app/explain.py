@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Sequence
 from typing import Any, overload
 
 from omegaconf import DictConfig, OmegaConf
@@ -55,17 +54,28 @@ def _source(config: DictConfig | str | os.PathLike[str]) -> tuple[DictConfig, Di
 
 
 def _traced(config: DictConfig | str | os.PathLike[str]) -> Provenance:
-    from hydria.runs.recompose import recompose, recorded_overrides
+    from hydria.runs.recompose import recompose
 
     hydra, expected = _source(config)
     composition = recompose(hydra)
-    if _without_hydra(composition.config) != _without_hydra(expected):
+    if not _same(_without_hydra(composition.config), _without_hydra(expected)):
         raise ExplainError(
             "The config files changed since this config was composed: composing its "
             "overrides again gives a different config, so its origins cannot be traced. "
             "`python -m hydria diff <run dir>` shows what changed"
         )
-    return trace(composition, recorded_overrides(hydra))
+    return trace(composition)  # with the recorded overrides it was composed from
+
+
+def _same(a: Any, b: Any) -> bool:
+    """`a == b` for composed values, but for `nan`, which is the same as itself here."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
+        return True
+    return bool(a == b)
 
 
 def _unknown_key(key: str, provenance: Provenance) -> ExplainError:
@@ -117,15 +127,13 @@ def explain(
     return provenance if key is None else key_history(provenance, key)
 
 
-def key_history_text(
-    composition: Composition, overrides: Sequence[str], key: str, *, resolve: bool
-) -> str:
+def key_history_text(composition: Composition, key: str, *, resolve: bool) -> str:
     """What `--explain KEY` prints.
 
     Raises:
         ExplainError: the key is not in the config (nor was ever written).
     """
-    history = key_history(trace(composition, overrides), key)
+    history = key_history(_trace_of(composition), key)
     resolved = None
     if resolve and history.present:
         selected = OmegaConf.select(
@@ -141,7 +149,6 @@ def key_history_text(
 
 def annotated_config(
     composition: Composition,
-    overrides: Sequence[str],
     text: str,
     *,
     package: str | None,
@@ -150,4 +157,10 @@ def annotated_config(
     """What `--cfg ... --explain` prints: `text` (the YAML --cfg prints for `package`)
     with each value's origin beside it."""
     prefix = key_parts(package) if package else ()
-    return annotate_yaml(text, trace(composition, overrides), prefix=prefix, resolved=resolved)
+    return annotate_yaml(text, _trace_of(composition), prefix=prefix, resolved=resolved)
+
+
+def _trace_of(composition: Composition) -> Provenance:
+    """Trace a composition with the overrides it was composed with (parsed once, by the
+    command line; provenance numbers them and reads which chose each config)."""
+    return trace(composition)

@@ -8,21 +8,18 @@ from __future__ import annotations
 
 import string
 import sys
-from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TypeVar
 
 from omegaconf import DictConfig, OmegaConf
 
 from hydria.app.cli import FLAGS, INFO_KINDS, OVERRIDES_HELP
-from hydria.defaults import DefaultsList, ResultDefault
+from hydria.defaults import DefaultsList, DefaultsTreeNode
 from hydria.errors import ConfigContentError, UsageError
 from hydria.repository import SearchPathEntry
 from hydria.version import __version__
 
 __all__ = [
-    "BUILTIN_PLUGINS",
     "exec_command",
     "flags_help",
     "render_app_help",
@@ -30,13 +27,6 @@ __all__ = [
     "render_info",
     "version_text",
 ]
-
-# What `--info plugins` lists when the caller has no registry to ask: hydria's own.
-BUILTIN_PLUGINS: Mapping[str, tuple[str, ...]] = {
-    "ConfigSource": ("DirectorySource", "StoreSource"),
-    "Launcher": ("BasicLauncher", "JoblibLauncher"),
-    "Sweeper": ("BasicSweeper",),
-}
 
 _T = TypeVar("_T")
 _PLACEHOLDERS = ("APP_CONFIG_GROUPS", "CONFIG", "FLAGS_HELP", "HYDRA_CONFIG_GROUPS")
@@ -139,8 +129,8 @@ def _named_for_hydria(hydra_node: DictConfig, template: str) -> str:
     with `hydra.hydra_help.template=...`, with the same placeholders and interpolations as
     in Hydra) is printed as written.
     """
-    raw = hydra_node["hydra_help"]._get_node("template")
-    written = raw._value() if raw is not None else None
+    help_node = hydra_node["hydra_help"]
+    written = dict(help_node.items_ex(resolve=False, keys=["template"])).get("template")
     if not isinstance(written, str) or not written.startswith(_HYDRA_HELP_TITLE):
         return template
     version = str(OmegaConf.select(hydra_node, "runtime.version", default=__version__))
@@ -234,7 +224,7 @@ def render_info(
     kind: str,
     *,
     version: str = __version__,
-    plugins: Mapping[str, Sequence[str]] = BUILTIN_PLUGINS,
+    plugins: Mapping[str, Sequence[str]] | None = None,
     search_path: Sequence[SearchPathEntry] | None = None,
     defaults: DefaultsList | None = None,
     config_yaml: str | None = None,
@@ -243,12 +233,14 @@ def render_info(
     """`--info [kind]`: the sections Hydra prints, with hydria's data.
 
     `plugins` needs only `plugins`; `searchpath` needs `search_path`; `defaults` and
-    `defaults-tree` need `defaults`; `config` and `all` need all three.
+    `defaults-tree` need `defaults`; `config` needs `search_path`, `defaults` and
+    `config_yaml`; `all` needs all four.
 
     Args:
         kind: one of all, config, defaults, defaults-tree, plugins, searchpath.
         version: the version in the `all` header.
-        plugins: plugin kind (`Launcher`) → the installed plugins' names.
+        plugins: plugin kind (`Launcher`) → the installed plugins' names, as the
+            registry lists them (`hydria.plugin_registry.installed_plugins()`).
         search_path: the config search path, in search order.
         defaults: the resolved defaults list of the composition.
         config_yaml: the composed config without `hydra`, as YAML.
@@ -268,7 +260,7 @@ def render_info(
     if kind == "all":
         lines += _underlined(f"hydria {version}", "=")
     if kind in ("all", "plugins"):
-        lines += _plugins_section(plugins)
+        lines += _plugins_section(_needed(plugins, "plugins", kind))
     if kind in ("all", "config", "searchpath"):
         lines += _search_path_section(_needed(search_path, "search_path", kind))
     if kind in ("all", "config", "defaults-tree"):
@@ -325,112 +317,32 @@ def _defaults_list_section(defaults: DefaultsList) -> list[str]:
     return ["", *_underlined("Defaults List", "*"), *_table(rows)]
 
 
-@dataclass(slots=True)
-class _TreeNode:
-    """A config with its own defaults list, while the tree is rebuilt."""
-
-    config_path: str
-    label: str
-    package: str | None = None  # known once its `_self_` entry is seen
-    children: list[_TreeNode | tuple[str, str | None]] = field(default_factory=list)
-
-
-class _TreeBuilder:
-    """Rebuilds Hydra's defaults tree from the defaults list.
-
-    The list is the tree walked depth first, each config's `_self_` entry standing
-    where its content merges and every other entry naming its parent. Entries go
-    under the innermost open node of their parent's path; a config included twice
-    (`db@src: mysql`, `db@dst: mysql`) opens a second node when the first one already
-    has its `_self_` and the entry's package lies outside the first one's.
-    """
-
-    def __init__(self, defaults: DefaultsList) -> None:
-        self.root = _TreeNode("<root>", "<root>")
-        self.stack = [self.root]
-        selfs = [d for d in defaults.defaults if d.is_self]
-        self.parent_of = {d.config_path: d.parent for d in selfs}
-        self.pending_selfs = Counter(d.config_path for d in selfs)
-        # (group key, option) choices not yet used as a label
-        self.unused = [(k, v) for k, v in defaults.choices.items() if v is not None]
-
-    def add(self, d: ResultDefault) -> None:
-        if d.is_self:
-            node = self._open(d.config_path, d.package, for_self=True)
-            node.package, node.label = d.package, self._self_label(d)
-            node.children.append(("_self_", None))
-            self.pending_selfs[d.config_path] -= 1
-        else:
-            parent = self.root if d.parent is None else self._open(d.parent, d.package)
-            parent.children.append((_entry_label(d), d.config_path))
-
-    def _open(
-        self, path: str, package: str, *, for_self: bool = False, seen: frozenset[str] = frozenset()
-    ) -> _TreeNode:
-        """The open node for `path`, opening it (and its ancestors) when needed."""
-        for depth in range(len(self.stack) - 1, 0, -1):
-            node = self.stack[depth]
-            if node.config_path == path:
-                if node.package is not None and (for_self or self._starts_new(node, package)):
-                    break
-                del self.stack[depth + 1 :]
-                return node
-        grandparent = self.parent_of.get(path)
-        if grandparent is None or grandparent in seen or grandparent == path:
-            del self.stack[1:]
-            parent = self.root
-        else:
-            parent = self._open(grandparent, package, seen=seen | {path})
-        node = _TreeNode(path, path)
-        parent.children.append(node)
-        self.stack.append(node)
-        return node
-
-    def _starts_new(self, node: _TreeNode, package: str) -> bool:
-        if not self.pending_selfs[node.config_path] or node.package in (None, ""):
-            return False
-        return package != node.package and not package.startswith(f"{node.package}.")
-
-    def _self_label(self, d: ResultDefault) -> str:
-        """`group: option` when a group choice selected this config, else its path."""
-        candidates = [c for c in self.unused if f"{c[0].partition('@')[0]}/{c[1]}" == d.config_path]
-        if not candidates:
-            return d.config_path
-
-        def is_at_package(choice: tuple[str, str]) -> bool:
-            group, _, package = choice[0].partition("@")
-            wanted = package or group.replace("/", ".")
-            return d.package == wanted or d.package.endswith("." + wanted)
-
-        key, option = next(filter(is_at_package, candidates), candidates[0])
-        self.unused.remove((key, option))
-        return f"{key}: {option}"
-
-
-def _entry_label(d: ResultDefault) -> str:
-    if d.override_key is None:
-        return d.config_path
-    group = d.override_key.partition("@")[0]
-    return f"{d.override_key}: {d.config_path.removeprefix(group + '/')}"
+def _node_label(node: DefaultsTreeNode) -> str:
+    """Hydra's: `group: option` for a group entry, `_self_`, else the config path."""
+    if node.is_self:
+        return "_self_"
+    if node.is_group and node.override_key is not None:
+        group = node.override_key.partition("@")[0]
+        return f"{node.override_key}: {node.config_path.removeprefix(group + '/')}"
+    return node.config_path
 
 
 def _tree_lines(defaults: DefaultsList, sources: Mapping[str, str]) -> list[str]:
-    """The tree, each config followed by the file (or structured config) it came from."""
-    builder = _TreeBuilder(defaults)
-    for d in defaults.defaults:
-        builder.add(d)
+    """The resolver's tree, each config followed by the file (or structured config) it
+    came from."""
+    if defaults.tree is None:
+        raise TypeError("render_info needs the defaults list resolve_defaults made (its tree)")
     rows: list[tuple[str, str | None]] = []
 
-    def walk(node: _TreeNode | tuple[str, str | None], indent: str) -> None:
-        if isinstance(node, tuple):
-            label, path = node
-            rows.append((indent + label, sources.get(path) if path else None))
-        else:
-            source = sources.get(node.config_path)
-            rows.append((f"{indent}{node.label}:", source))
+    def walk(node: DefaultsTreeNode, indent: str, *, top: bool = False) -> None:
+        source = None if node.is_self or top else sources.get(node.config_path)
+        if node.children or top:
+            rows.append((f"{indent}{_node_label(node)}:", source))
             for child in node.children:
                 walk(child, indent + "  ")
+        else:
+            rows.append((indent + _node_label(node), source))
 
-    walk(builder.root, "")
+    walk(defaults.tree, "", top=True)
     width = max((len(text) for text, source in rows if source), default=0)
     return [text if not source else f"{text.ljust(width)}  # {source}" for text, source in rows]

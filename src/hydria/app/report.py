@@ -24,6 +24,7 @@ __all__ = [
     "FULL_ERROR_HINT",
     "is_full_error_requested",
     "report",
+    "report_command_error",
     "report_task_error",
     "report_task_traceback",
 ]
@@ -140,3 +141,29 @@ def report_task_traceback(
     if filtered:
         out.write(f"\n{FULL_ERROR_HINT}\n")
     return EXIT_FAILURE
+
+
+def report_command_error(
+    exc: BaseException, command: str, *, exit_code: int | None = None, stream: TextIO | None = None
+) -> int:
+    """Tell the user why a `python -m hydria <command>` failed, and return the exit code.
+
+    Writes `hydria <command>: <message>`, without usage lines or hints: the commands
+    are scripted, and their errors name the argument to fix.
+    The exit code is 2 for a `UsageError`, else 1, unless the command's documented
+    contract says otherwise (`diff` exits 2 on any error, 1 meaning "they differ").
+
+    Args:
+        exc: the error.
+        command: the command's name, for the prefix.
+        exit_code: the command's own code for errors, when it has one.
+        stream: where to write (default: `sys.stderr` at call time).
+
+    Returns:
+        The exit code for `sys.exit`.
+    """
+    out = sys.stderr if stream is None else stream
+    out.write(printable(f"hydria {command}: {exc}", multiline=True) + "\n")
+    if exit_code is not None:
+        return exit_code
+    return EXIT_USAGE if isinstance(exc, UsageError) else EXIT_FAILURE

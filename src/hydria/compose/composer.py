@@ -7,11 +7,12 @@ value overrides in struct mode, and record what was done in the `hydra` node.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from omegaconf import DictConfig, OmegaConf, flag_override, open_dict, read_write
+from omegaconf import DictConfig, ListConfig, OmegaConf, flag_override, open_dict, read_write
 from omegaconf.errors import OmegaConfBaseException
 
 from hydria.compose.apply_overrides import apply_overrides
@@ -22,7 +23,6 @@ from hydria.compose.hydra_node import (
     fill_runtime,
     fill_static,
     hydra_node_key,
-    is_hydra_override,
     typed_hydra_node,
 )
 from hydria.compose.merge import (
@@ -34,7 +34,7 @@ from hydria.compose.merge import (
 )
 from hydria.defaults import DefaultsList, DefaultsMemo, resolve_defaults, split_body
 from hydria.errors import CompositionError, ConfigContentError, SweepNotAllowedError
-from hydria.overrides import ChoiceSweep, Override, plain_value
+from hydria.overrides import ChoiceSweep, Override, is_hydra_override, plain_value
 from hydria.repository import ConfigRepository, SearchPathEntry, as_url
 from hydria.version_base import CURRENT_VERSION, at_least
 
@@ -48,6 +48,8 @@ class Composition:
     config: DictConfig
     defaults: DefaultsList
     repository: ConfigRepository
+    # the overrides it was composed with, in order (provenance replays them)
+    overrides: tuple[Override, ...] = ()
 
 
 def reject_sweeps(overrides: Sequence[Override]) -> None:
@@ -150,6 +152,10 @@ def _merge_items(repo: ConfigRepository, defaults: DefaultsList) -> tuple[list[M
         if raw is None:  # resolve_defaults only lists configs it found
             raise CompositionError(f"Config '{d.config_path}' disappeared during composition")
         body = split_body(raw)[1]
+        if isinstance(body, (DictConfig, ListConfig)):
+            # a structured config is shared with its store, and merging re-parents
+            # its nodes into the result: merge a private copy
+            body = copy.deepcopy(body)
         source = raw.filename or str(raw.source)
         builtin = raw.source.provider == HYDRA_PROVIDER and d.config_path.startswith("hydra/")
         item = MergeItem(
@@ -384,4 +390,4 @@ def compose_config(
     except RecursionError:
         # OmegaConf builds, copies and merges nodes recursively (about 13 frames a level)
         raise too_deep_error(repo, defaults) from None
-    return Composition(config=cfg, defaults=defaults, repository=repo)
+    return Composition(config=cfg, defaults=defaults, repository=repo, overrides=tuple(overrides))

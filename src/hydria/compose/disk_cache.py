@@ -12,12 +12,18 @@ problem is a debug line and a miss. Writes prune the oldest entries past a bound
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import stat
 from collections.abc import Callable
 
-log = logging.getLogger(__name__)
+
+def _debug(message: str, *args: object) -> None:
+    """A debug line on this module's logger. `logging` is imported when there is one to
+    write: a start-up that only prints a config (`--cfg`) would otherwise pay ~2 ms for it."""
+    import logging
+
+    logging.getLogger(__name__).debug(message, *args)
+
 
 MAGIC = b"HYDRIA-CACHE-1\n"
 KEY_FILE = "key"
@@ -63,15 +69,15 @@ def _read_regular(name: str, dir_fd: int, limit: int) -> bytes | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        log.debug("hydria cache: cannot open %s: %s", name, exc)
+        _debug("hydria cache: cannot open %s: %s", name, exc)
         return None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            log.debug("hydria cache: %s is not a regular file; ignored", name)
+            _debug("hydria cache: %s is not a regular file; ignored", name)
             return None
         if st.st_uid != os.geteuid() or st.st_size > limit:
-            log.debug("hydria cache: %s is foreign or too large; ignored", name)
+            _debug("hydria cache: %s is foreign or too large; ignored", name)
             return None
         chunks = []
         remaining = st.st_size
@@ -83,7 +89,7 @@ def _read_regular(name: str, dir_fd: int, limit: int) -> bytes | None:
             remaining -= len(chunk)
         return b"".join(chunks)
     except OSError as exc:
-        log.debug("hydria cache: cannot read %s: %s", name, exc)
+        _debug("hydria cache: cannot read %s: %s", name, exc)
         return None
     finally:
         os.close(fd)
@@ -147,18 +153,18 @@ class DiskCache:
             try:
                 os.makedirs(self.directory, mode=0o700, exist_ok=True)
             except OSError as exc:
-                log.debug("hydria cache: cannot create %s: %s", self.directory, exc)
+                _debug("hydria cache: cannot create %s: %s", self.directory, exc)
                 return None
         try:
             fd = os.open(self.directory, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC)
         except OSError as exc:
             if create or not isinstance(exc, FileNotFoundError):
-                log.debug("hydria cache: %s not used: %s", self.directory, exc)
+                _debug("hydria cache: %s not used: %s", self.directory, exc)
             return None
         try:
             st = os.fstat(fd)
             if st.st_uid != os.geteuid() or st.st_mode & 0o022:
-                log.debug(
+                _debug(
                     "hydria cache: %s not used: it must be owned by this user and "
                     "writable by no one else (owner %d, mode %o)",
                     self.directory,
@@ -170,7 +176,7 @@ class DiskCache:
             if st.st_mode & 0o077:
                 os.fchmod(fd, 0o700)  # ours and not shared: make it private
         except OSError as exc:
-            log.debug("hydria cache: %s not used: %s", self.directory, exc)
+            _debug("hydria cache: %s not used: %s", self.directory, exc)
             os.close(fd)
             return None
         return fd
@@ -184,7 +190,7 @@ class DiskCache:
             return None
         # missing, damaged or odd (a FIFO, a link, someone else's): entries made with
         # whatever was there cannot be trusted anyway
-        log.debug("hydria cache: no usable key in %s; making a new one", self.directory)
+        _debug("hydria cache: no usable key in %s; making a new one", self.directory)
         _unlink(KEY_FILE, dir_fd)
         fresh = os.urandom(KEY_SIZE)
         tmp = _temp_name()
@@ -197,7 +203,7 @@ class DiskCache:
             _unlink(tmp, dir_fd)
             return self._key(dir_fd, create=False)
         except OSError as exc:
-            log.debug("hydria cache: cannot store the key: %s", exc)
+            _debug("hydria cache: cannot store the key: %s", exc)
             _unlink(tmp, dir_fd)
             return None
         _unlink(tmp, dir_fd)
@@ -223,7 +229,7 @@ class DiskCache:
         body = data[len(MAGIC) + MAC_SIZE :]
         mac = data[len(MAGIC) : len(MAGIC) + MAC_SIZE]
         if not data.startswith(MAGIC) or _mac_function()(key, body) != mac:
-            log.debug("hydria cache: %s%s does not authenticate; ignored", name, SUFFIX)
+            _debug("hydria cache: %s%s does not authenticate; ignored", name, SUFFIX)
             return None
         stored_header, sep, blob = body.partition(b"\0")
         if not sep or stored_header != header:
@@ -248,7 +254,7 @@ class DiskCache:
             try:
                 self._replace(tmp, name + SUFFIX, dir_fd)
             except OSError as exc:
-                log.debug("hydria cache: cannot store %s: %s", name, exc)
+                _debug("hydria cache: cannot store %s: %s", name, exc)
                 _unlink(tmp, dir_fd)
                 return
             self._prune(dir_fd)

@@ -13,14 +13,10 @@ from omegaconf.errors import OmegaConfBaseException
 from hydria.builtin import BUILTIN_SCHEMAS, ConfigSourceInfo, hydra_schema
 from hydria.compose.merge import MergeItem, embed
 from hydria.errors import CompositionError
-from hydria.overrides import Override
+from hydria.overrides import Override, is_hydra_override
 from hydria.repository import SearchPathEntry
 
 HYDRA_CONFIG = "hydra/config"
-
-
-def is_hydra_override(o: Override) -> bool:
-    return o.key.startswith(("hydra.", "hydra/"))
 
 
 def _hydra_part(item: MergeItem) -> Any:
@@ -149,28 +145,38 @@ def fill_runtime(
     job_name: str,
 ) -> None:
     """Record in `cfg.hydra` what this composition did, as Hydra records it."""
+    # Once per job of a sweep: each node is looked up once and empty updates are skipped,
+    # as every OmegaConf access here costs tens of microseconds.
     hydra = cfg.hydra
+    job = hydra.job
     task = [o for o in overrides if not is_hydra_override(o)]
-    hydra.overrides.hydra.extend([o.text for o in overrides if is_hydra_override(o)])
-    hydra.overrides.task.extend([o.text for o in task])
-    with open_dict(hydra):
-        for key in hydra.job.env_copy:
-            if key not in os.environ:
-                raise CompositionError(
-                    f"hydra.job.env_copy names '{key}', which is not set in the environment"
-                )
-            hydra.job.env_set[key] = os.environ[key]
+    hydra_texts = [o.text for o in overrides if is_hydra_override(o)]
+    if hydra_texts or task:
+        recorded = hydra.overrides
+        if hydra_texts:
+            recorded.hydra.extend(hydra_texts)
+        if task:
+            recorded.task.extend([o.text for o in task])
+    env_copy = job.env_copy
+    if env_copy:
+        with open_dict(hydra):
+            for key in env_copy:
+                if key not in os.environ:
+                    raise CompositionError(
+                        f"hydra.job.env_copy names '{key}', which is not set in the environment"
+                    )
+                job.env_set[key] = os.environ[key]
     hydra.runtime.cwd = os.getcwd()
-    if "name" not in hydra.job:
-        hydra.job.name = job_name
-    dirname_cfg = hydra.job.config.override_dirname
-    hydra.job.override_dirname = override_dirname(
+    if "name" not in job:
+        job.name = job_name
+    dirname_cfg = job.config.override_dirname
+    job.override_dirname = override_dirname(
         task,
         kv_sep=dirname_cfg.kv_sep,
         item_sep=dirname_cfg.item_sep,
         exclude_keys=list(dirname_cfg.exclude_keys),
     )
-    hydra.job.config_name = config_name
+    job.config_name = config_name
 
 
 def assemble_root(hydra: DictConfig | None, app: dict[Any, Any]) -> DictConfig:

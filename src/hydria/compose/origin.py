@@ -50,8 +50,11 @@ def _holds(content: Any, parts: list[str | int], top: bool = True) -> bool:
     if top and head == "defaults" and isinstance(content, dict):
         return False  # the defaults list of a file, not a value
     if isinstance(content, DictConfig):
-        present = head in content.keys()  # noqa: SIM118 - `in` is False for `???`
-        return present and _holds(content._get_node(head), rest, top=False)
+        if head not in content.keys():  # noqa: SIM118 - `in` is False for `???`
+            return False
+        # unresolved: a `???` or an interpolation is a value here, not an error
+        values = dict(content.items_ex(resolve=False, keys=[head]))
+        return _holds(values[head], rest, top=False)
     if isinstance(content, dict) and head in content:
         return _holds(content[head], rest, top=False)
     return False

@@ -35,7 +35,7 @@ def split_body(raw: RawConfig) -> tuple[Any, Any]:
         entries = content["defaults"]
         body = {k: v for k, v in content.items() if k != "defaults"}
     elif isinstance(content, DictConfig) and "defaults" in content:
-        node = content._get_node("defaults")
+        node = dict(content.items_ex(resolve=False, keys=["defaults"]))["defaults"]
         entries = (
             OmegaConf.to_container(node, resolve=False) if isinstance(node, ListConfig) else node
         )

@@ -1,4 +1,5 @@
-"""resolve_defaults(): the primary config plus overrides → the ordered list of configs to merge.
+"""resolve_defaults(): the primary config plus overrides → the ordered list of configs to merge,
+with the tree it was found in (see `tree.py`).
 
 The tree is built the way Hydra 1.3 builds it: each config's defaults list is
 walked from the last entry to the first, so `override` entries in later configs
@@ -21,6 +22,7 @@ from hydria.defaults.element import Element
 from hydria.defaults.group_overrides import GroupOverrides
 from hydria.defaults.model import DefaultsList, ResultDefault
 from hydria.defaults.parse import parse_defaults, split_body
+from hydria.defaults.tree import EMPTY_PRIMARY, Node, flatten, freeze
 from hydria.errors import (
     DefaultsListError,
     MissingOptionError,
@@ -31,18 +33,10 @@ from hydria.overrides import Override
 from hydria.repository import ConfigRepository, RawConfig
 from hydria.version_base import deprecation_warning
 
-EMPTY_PRIMARY = "_dummy_empty_config_"
 HYDRA_CONFIG = "hydra/config"
 # How many configs one defaults chain may nest (primary -> a -> b -> ...). Hydra composes
 # at least 150; the resolver recurses about 4 frames a level, well inside Python's limit.
 MAX_DEFAULTS_DEPTH = 200
-
-
-@dataclass(slots=True)
-class _Node:
-    element: Element
-    parent: _Node | None = None
-    children: list[_Node | Element] | None = None
 
 
 @dataclass(slots=True)
@@ -125,7 +119,7 @@ def _missing_choice(res: _Resolution, element: Element) -> bool:
 
 
 def _not_found(
-    res: _Resolution, node: _Node
+    res: _Resolution, node: Node
 ) -> MissingOptionError | MissingPrimaryConfigError | PluginError:
     # The wording is Hydra's (users' tests match on it); hydria's own hints come last.
     element = node.element
@@ -221,7 +215,7 @@ def _too_deep(chain: list[str], path: str) -> DefaultsListError:
     )
 
 
-def _expand(res: _Resolution, node: _Node, *, is_root: bool, interpolated: bool) -> _Node:
+def _expand(res: _Resolution, node: Node, *, is_root: bool, interpolated: bool) -> Node:
     parent = node.element
     if is_root:
         parent.place("", "")
@@ -265,7 +259,7 @@ def _expand(res: _Resolution, node: _Node, *, is_root: bool, interpolated: bool)
 
 def _expand_children(
     res: _Resolution,
-    node: _Node,
+    node: Node,
     entries: list[Element],
     raw: RawConfig | None,
     *,
@@ -280,7 +274,7 @@ def _expand_children(
     entries.extend(appends)
     _register_overrides(entries, res, parent, interpolated)
 
-    children: list[_Node | Element] = []
+    children: list[Node | Element] = []
     for e in reversed(entries):
         if e.is_self:
             e.place(parent.parent_base_dir or "", parent.own_package())
@@ -314,7 +308,7 @@ def _expand_children(
         if isinstance(child, Element) and not child.is_self and child.is_interpolation:
             _resolve_interpolated(child, res, considered, parent.config_path)
             child.place(parent.group_path, parent.final_package())
-            sub = _Node(child, parent=node)
+            sub = Node(child, parent=node)
             _expand(res, sub, is_root=False, interpolated=True)
             if sub.children is not None:
                 children[i] = sub
@@ -323,58 +317,11 @@ def _expand_children(
 
 
 def _add_child(
-    res: _Resolution, node: _Node, children: list[_Node | Element], e: Element, interpolated: bool
+    res: _Resolution, node: Node, children: list[Node | Element], e: Element, interpolated: bool
 ) -> None:
-    sub = _Node(e, parent=node)
+    sub = Node(e, parent=node)
     _expand(res, sub, is_root=False, interpolated=interpolated)
     children.append(e if sub.children is None else sub)
-
-
-def _result_for(tree: _Node | None, element: Element) -> ResultDefault | None:
-    if element.name is None:
-        return None
-    if element.is_self:
-        assert tree is not None
-        owner = tree.element
-        if owner.config_path == EMPTY_PRIMARY:
-            return None
-        grand = tree.parent.element if tree.parent is not None else None
-        return ResultDefault(
-            config_path=owner.config_path,
-            package=owner.final_package(),
-            parent=grand.config_path if grand is not None and not grand.is_virtual else None,
-            is_self=True,
-            primary=owner.primary,
-        )
-    if element.config_path == EMPTY_PRIMARY:
-        return None
-    parent = tree.element if tree is not None and not tree.element.is_virtual else None
-    return ResultDefault(
-        config_path=element.config_path,
-        package=element.final_package(),
-        parent=parent.config_path if parent is not None else None,
-        primary=element.primary,
-        override_key=element.override_key if element.is_group else None,
-    )
-
-
-def _flatten(tree: _Node, out: list[ResultDefault]) -> None:
-    if not tree.children:
-        _collect(tree.parent, tree.element, out)
-        return
-    for child in tree.children:
-        if isinstance(child, Element):
-            _collect(tree, child, out)
-        else:
-            _flatten(child, out)
-
-
-def _collect(tree: _Node | None, element: Element, out: list[ResultDefault]) -> None:
-    if element.deleted or element.is_virtual or element.is_missing:
-        return
-    result = _result_for(tree, element)
-    if result is not None:
-        out.append(result)
 
 
 def resolve_defaults(
@@ -409,16 +356,16 @@ def resolve_defaults(
     )
     roots = [Element(is_group=False, path=HYDRA_CONFIG), primary] if with_hydra else [primary]
     virtual = Element(is_group=False, path="<root>", is_virtual=True)
-    top = _Node(virtual)
-    children: list[_Node | Element] = []
+    top = Node(virtual)
+    children: list[Node | Element] = []
     for element in reversed(roots):
         element.place("", "")
-        sub = _Node(element, parent=top)
+        sub = Node(element, parent=top)
         _expand(res, sub, is_root=element.primary, interpolated=False)
         children.append(element if sub.children is None else sub)
     top.children = list(reversed(children))
     out: list[ResultDefault] = []
-    _flatten(top, out)
+    flatten(top, out)
     seen: set[str] = set()
     for r in out:
         if r.is_self or r.override_key is None:
@@ -433,4 +380,5 @@ def resolve_defaults(
         defaults=tuple(out),
         choices=dict(group_overrides.choices),
         config_overrides=tuple(group_overrides.config_overrides),
+        tree=freeze(top),
     )

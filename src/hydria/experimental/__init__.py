@@ -1,2 +1,2 @@
 """Hydra's `hydra.experimental` import paths, as thin re-export modules (a compatibility
-facade); only `hydria.experimental.callback` is offered."""
+facade): `callback` (the base class) and `callbacks` (Hydra's two ready-made ones)."""

@@ -1,6 +1,6 @@
 """Hydra's `hydra.experimental.callback` import path (a compatibility facade): `Callback`,
-the base class of `hydra.callbacks`. The real code is in `hydria.runtime.callbacks`."""
+the base class of `hydra.callbacks`. The real code is in `hydria.plugin_contracts`."""
 
-from hydria.runtime.callbacks import Callback as Callback
+from hydria.plugin_contracts import Callback as Callback
 
 __all__ = ["Callback"]

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from hydria.errors import PluginError
-from hydria.launchers.base import JobEvents, job_line
+from hydria.launchers.base import job_line
+from hydria.plugin_contracts import JobEvents, Launcher
 from hydria.runtime import JobSpec, run_job
 
 __all__ = ["BasicLauncher"]
@@ -19,7 +20,7 @@ __all__ = ["BasicLauncher"]
 LOG = logging.getLogger("hydria.launchers.basic")
 
 
-class BasicLauncher:
+class BasicLauncher(Launcher):
     """Runs each job in turn in this process; accepts no options."""
 
     def __init__(self, **options: Any) -> None:

@@ -4,7 +4,7 @@ local jobs.
 Kept apart from the launcher so that `python -m hydria results`, asking about the jobs
 of a sweep that did not wait, needs neither submitit nor the launcher. `ENGINE_STATES`
 is the fixed table of engines hydria knows how to ask: a record in `results.jsonl`
-names its engine, never code to run (see `hydria.sweep.live`).
+names its engine, never code to run (see `hydria.multirun.live`).
 """
 
 from __future__ import annotations

@@ -31,9 +31,10 @@ from dataclasses import replace
 from typing import Any
 
 from hydria.errors import PluginError
-from hydria.launchers.base import JobEvents, WorkerDied, failed_job, job_line
+from hydria.launchers.base import WorkerDied, failed_job, job_line
 from hydria.launchers.remote import SourcedTask, run_in_worker
 from hydria.launchers.worker_pool import Died, Finished, Raised, WorkerPool
+from hydria.plugin_contracts import JobEvents, Launcher
 from hydria.runtime import JobReturn, JobSpec
 
 __all__ = ["JoblibLauncher", "visible_devices"]
@@ -100,7 +101,7 @@ class _Slots:
         self.free.extend(devices)
 
 
-class JoblibLauncher:
+class JoblibLauncher(Launcher):
     """Jobs in worker processes; options as Hydra's joblib launcher plugin, plus
     `gpus_per_job`. `batch_size`, `pre_dispatch`, `temp_folder`, `max_nbytes`,
     `mmap_mode` and `verbose` are accepted for compatibility: jobs are dispatched one

@@ -15,7 +15,7 @@ arguments under `hydra.launcher.ray.init` (`address` joins a running cluster) an
 * workers import what the driver imports (Ray passes on the script's directory
   and the working directory; directories the app added to `sys.path` travel as
   PYTHONPATH in the runtime env), and each job runs in the launch directory when
-  its node has it, as it would locally;
+  its node has it, as it would locally (`JobSpec.launch_dir`);
 * Ctrl-C cancels the jobs in flight.
 
 The jobs' console output reaches the driver through Ray (`ray.init.log_to_driver`),
@@ -36,14 +36,15 @@ import site
 import socket
 import sys
 import time
-from collections.abc import Mapping, Sequence
-from contextlib import suppress
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from typing import Any
 
 from hydria.errors import PluginError
-from hydria.launchers.base import JobEvents, WorkerDied, failed_job, job_line
+from hydria.launchers.base import WorkerDied, failed_job, job_line
 from hydria.launchers.remote import SourcedTask, check_sendable, run_in_worker
+from hydria.plugin_contracts import JobEvents, Launcher
 from hydria.runtime import JobReturn, JobSpec
 
 __all__ = ["RayLauncher"]
@@ -54,22 +55,7 @@ _POLL = 0.5
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def _run_in_launch_dir(spec: JobSpec, launch_dir: str) -> JobReturn:
-    """What a Ray worker runs for one job: `run_in_worker`, from the driver's launch
-    directory when this machine has it. A worker starts where its node was started
-    (`ray start` run elsewhere), so relative output dirs and paths would otherwise
-    mean something else than they do locally. Workers are reused: the directory is
-    given back."""
-    previous = os.getcwd()
-    if os.path.isdir(launch_dir):
-        os.chdir(launch_dir)
-    try:
-        return run_in_worker(spec)
-    finally:
-        os.chdir(previous)
-
-
-class RayLauncher:
+class RayLauncher(Launcher):
     """Jobs as Ray tasks; options as Hydra's Ray launcher plugin (`ray.init`, `ray.remote`)."""
 
     def __init__(self, ray: Mapping[str, Any] | None = None, wait: bool = True) -> None:
@@ -99,6 +85,10 @@ class RayLauncher:
     def launch(self, jobs: Sequence[JobSpec], events: JobEvents) -> None:
         if not jobs:
             return
+        with _driver_environment():
+            self._launch(jobs, events)
+
+    def _launch(self, jobs: Sequence[JobSpec], events: JobEvents) -> None:
         ray = _import_ray()
         check_sendable(jobs[0], "Ray workers", extra="ray")  # every job has the same task
         remote = self._remote_function(ray)
@@ -143,7 +133,7 @@ class RayLauncher:
 
     def _remote_function(self, ray: Any) -> Any:
         try:
-            return ray.remote(**self.remote)(_run_in_launch_dir)
+            return ray.remote(**self.remote)(run_in_worker)
         except (TypeError, ValueError) as exc:
             raise PluginError(f"hydra.launcher.ray.remote: ray.remote() refuses it: {exc}") from exc
 
@@ -176,10 +166,12 @@ class RayLauncher:
         try:
             for index in range(len(jobs)):
                 spec = jobs[index]
-                if not isinstance(spec.task, SourcedTask):
-                    spec = replace(spec, task=SourcedTask(spec.task))
+                # A worker starts where its node was started (`ray start` run elsewhere):
+                # the job runs from the launch dir, as it would locally (`run_job`).
+                task = spec.task if isinstance(spec.task, SourcedTask) else SourcedTask(spec.task)
+                spec = replace(spec, task=task, launch_dir=launch_dir)
                 num, shown = job_line(spec)
-                ref = remote.options(name=f"job #{num}").remote(spec, launch_dir)
+                ref = remote.options(name=f"job #{num}").remote(spec)
                 LOG.info("\t#%s : %s", num, shown)
                 events.started(index, {})
                 running[ref] = (index, time.time(), f"job #{num} ({shown})")
@@ -223,6 +215,24 @@ class RayLauncher:
                 "(hydra.launcher.ray.remote.max_retries=0)."
             )
         return f" (retried as hydra.launcher.ray.remote.max_retries={retries} allows)"
+
+
+@contextmanager
+def _driver_environment() -> Iterator[None]:
+    """The driver's environment as it was before the launch, once it is over.
+
+    Ray reads its settings from the environment (`_import_ray` sets two defaults, which
+    the cluster processes `ray.init` starts inherit) and writes some there itself; none
+    of it is the app's, so the launch leaves `os.environ` as it found it."""
+    before = dict(os.environ)
+    try:
+        yield
+    finally:
+        for key in [key for key in os.environ if key not in before]:
+            del os.environ[key]
+        for key, value in before.items():
+            if os.environ.get(key) != value:
+                os.environ[key] = value
 
 
 def _import_ray() -> Any:

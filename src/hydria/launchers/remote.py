@@ -62,7 +62,13 @@ def _with_filename(code: types.CodeType, filename: str) -> types.CodeType:
 class SourcedTask:
     """The task, with the file its code came from. cloudpickle sends a `__main__`
     function's code as `<dynamic-code>`; put back in the worker, the file name gives
-    a failing job's traceback its file, line numbers and source lines."""
+    a failing job's traceback its file, line numbers and source lines.
+
+    Writing `__code__` (a documented, writable function attribute) with
+    `CodeType.replace` is the only way: a traceback takes its file name from the code
+    object, and `linecache` cannot tell one `<dynamic-code>` function from another.
+    `tests/internals/test_private_routes.py` checks both that cloudpickle still names
+    such code `<dynamic-code>` and that the rewrite still reaches tracebacks."""
 
     def __init__(self, task: Any) -> None:
         self.task = task

@@ -13,7 +13,9 @@ Configured like Hydra's submitit launcher plugin (`hydra/launcher=submitit_slurm
 
 This module is imported only when a config names one of its launchers, so submitit is
 imported at the top; what `python -m hydria results` asks of the engine is in
-`engine_states`, which needs no submitit.
+`engine_states`, which needs no submitit. It is longer than hydria's modules usually are
+(~500 lines) on purpose: the SLURM and local launchers are one submission-and-watch loop
+whose engine-specific steps are overridden methods, readable only together.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from typing import Any, ClassVar, NoReturn
 from omegaconf import open_dict, read_write
 
 from hydria.errors import PluginError
-from hydria.launchers.base import JobEvents, WorkerDied, failed_job, job_line
+from hydria.launchers.base import WorkerDied, failed_job, job_line
 from hydria.launchers.engine_states import LOCAL_ENGINE, SLURM_ENGINE, ask, slurm_states
 from hydria.launchers.remote import (
     SourcedTask,
@@ -44,6 +46,7 @@ from hydria.launchers.remote import (
     import_cloudpickle,
     run_in_worker,
 )
+from hydria.plugin_contracts import JobEvents, Launcher
 from hydria.runtime import JobReturn, JobSpec
 
 try:
@@ -126,7 +129,7 @@ class _Watched:
     ended_since: float | None = None
 
 
-class _SubmititLauncher:
+class _SubmititLauncher(Launcher):
     """The options and behaviour the SLURM and local launchers share."""
 
     _cluster: ClassVar[str]

@@ -142,6 +142,27 @@ class Override:
         return self.key if self.package is None else f"{self.key}@{self.package}"
 
 
+def is_hydra_override(override: Override | str) -> bool:
+    """Whether an override sets hydria's own config (`hydra.run.dir=...`,
+    `hydra/launcher=joblib`, with any prefix) rather than the task's: the one rule
+    that splits `hydra.overrides.hydra` from `hydra.overrides.task`, and that hides
+    hydra overrides wherever a job's overrides are shown.
+
+    Args:
+        override: a parsed override, or the text of one as stored in a record.
+    """
+    key = override.key if isinstance(override, Override) else _key_of_text(override)
+    return key.startswith(("hydra.", "hydra/"))
+
+
+def _key_of_text(text: str) -> str:
+    """The key of an override's text, without parsing its value (`++hydra.a@p=1` →
+    `hydra.a`): texts in records were written by hydria from parsed overrides."""
+    head = text.lstrip().partition("=")[0]
+    head = head[2:] if head.startswith("++") else head.lstrip("+~")
+    return head.partition("@")[0].strip()
+
+
 SWEEP_TYPES = (ChoiceSweep, RangeSweep, IntervalSweep, Glob)
 
 

@@ -2,9 +2,9 @@
 
 Composing records nothing, so plain `compose` pays nothing for this feature.
 Asked for the origins, `trace` merges the same configs again, in the same
-order and with the same rules (`???` never replaces a value, a mapping merges
-into a mapping, anything else replaces), then applies the same value overrides,
-noting for every key each value it takes and who wrote it. What the replay
+order and with composition's own merge rules (`hydria.compose.merge`, which
+tells it of every key it adds, replaces or deletes), then applies the same
+value overrides, noting for every key each value it takes and who wrote it. What the replay
 cannot see — the `hydra` node's schema defaults and what a run records there —
 is found by comparing with the composed config and credited to hydria.
 """
@@ -18,7 +18,14 @@ from typing import Any
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from hydria.compose import Composition
-from hydria.compose.merge import copy_plain, embed
+from hydria.compose.merge import (
+    MISSING,
+    delete_plain,
+    embed,
+    extend_plain,
+    merge_plain,
+    set_plain,
+)
 from hydria.defaults import split_body
 from hydria.defaults.model import ResultDefault
 from hydria.overrides import ListExtension, Override, OverrideType, parse_overrides, plain_value
@@ -38,7 +45,6 @@ from hydria.repository import RawConfig
 
 __all__ = ["trace"]
 
-MISSING = "???"
 HYDRIA = Origin(kind=OriginKind.HYDRIA, name="hydria", location="hydria")
 
 
@@ -53,10 +59,12 @@ def _plain(value: Any) -> Any:
 
 
 class _Replay:
-    """The config as it is rebuilt, and the steps of every key so far."""
+    """The config as composition's merge rules rebuild it, and the steps of every key so
+    far: it hears each change as `MergeEvents` and credits it to the current source."""
 
     def __init__(self) -> None:
         self.root: dict[Any, Any] = {}
+        self.origin = HYDRIA  # the source being merged or the override being applied
         self.steps: dict[KeyPath, list[Step]] = {}
         self.creator: dict[KeyPath, Origin] = {}
         self._lines: dict[str, dict[KeyPath, int]] = {}
@@ -101,39 +109,14 @@ class _Replay:
             self._removed_below(child_path, child, origin)
             self._record(child_path, Action.DELETE, None, origin)
 
-    # -- writing -----------------------------------------------------------------------
+    # -- merge events (see hydria.compose.merge.MergeEvents) ----------------------------
 
-    def write(
-        self,
-        parent: dict[Any, Any] | list[Any],
-        key: Any,
-        new: Any,
-        path: KeyPath,
-        origin: Origin,
-        *,
-        missing_replaces: bool,
-    ) -> None:
-        """`parent[key] = new` with OmegaConf's merge rules, recorded."""
-        here = (*path, key)
-        exists = key in parent if isinstance(parent, dict) else key < len(parent)
-        if not exists:
-            action = self._first_value(path, origin)
-            value = copy_plain(new)
-            if isinstance(parent, dict):
-                parent[key] = value
-            else:
-                parent.append(value)
-            self._created(here, value, origin, action)
-            return
-        old = parent[key]
-        if isinstance(new, dict) and isinstance(old, dict):
-            self.merge(old, new, here, origin, missing_replaces=missing_replaces)
-            return
-        if isinstance(new, str) and new == MISSING and not missing_replaces:
-            return  # `???` never replaces a value that is already there
+    def added(self, parent: KeyPath, key: Any, value: Any) -> None:
+        self._created((*parent, key), value, self.origin, self._first_value(parent, self.origin))
+
+    def replaced(self, parent: KeyPath, key: Any, old: Any, value: Any) -> None:
+        here, origin = (*parent, key), self.origin
         action = Action.POPULATE if isinstance(old, str) and old == MISSING else Action.OVERRIDE
-        value = copy_plain(new)
-        parent[key] = value
         if isinstance(old, list) and isinstance(value, list):
             self._record(here, action, value, origin)
             self.creator[here] = origin
@@ -154,6 +137,11 @@ class _Replay:
         self._record(here, action, value, origin)
         self._created_inside(here, value, origin)
 
+    def deleted(self, parent: KeyPath, key: Any, old: Any) -> None:
+        here = (*parent, key)
+        self._removed_below(here, old, self.origin)
+        self._record(here, Action.DELETE, None, self.origin)
+
     def _created_inside(self, path: KeyPath, value: Any, origin: Origin) -> None:
         """What is inside a new mapping or list comes with it, from the same source."""
         if isinstance(value, dict):
@@ -164,58 +152,6 @@ class _Replay:
             self.creator[path] = origin
             for index, child in enumerate(value):
                 self._created((*path, index), child, origin, Action.SET)
-
-    def merge(
-        self,
-        dest: dict[Any, Any],
-        src: dict[Any, Any],
-        path: KeyPath,
-        origin: Origin,
-        *,
-        missing_replaces: bool = False,
-    ) -> None:
-        for key, new in src.items():
-            self.write(dest, key, new, path, origin, missing_replaces=missing_replaces)
-
-    def delete(self, path: KeyPath, origin: Origin) -> None:
-        parent = self.lookup(path[:-1])
-        key = path[-1]
-        if not _holds(parent, key):
-            return
-        old = parent.pop(key)
-        self._removed_below(path, old, origin)
-        self._record(path, Action.DELETE, None, origin)
-
-    def lookup(self, path: KeyPath) -> Any:
-        node: Any = self.root
-        for part in path:
-            if not _holds(node, part):
-                return None
-            node = node[part]
-        return node
-
-    def set_path(self, path: KeyPath, value: Any, origin: Origin) -> None:
-        """An override's `key=value`: intermediate mappings are made as needed."""
-        node: Any = self.root
-        for depth, part in enumerate(path[:-1]):
-            here = path[: depth + 1]
-            child = self.lookup(here)
-            if not isinstance(child, (dict, list)):
-                self.write(node, part, {}, here[:-1], origin, missing_replaces=True)
-                child = self.lookup(here)
-            node = child
-        if not isinstance(node, (dict, list)):
-            return
-        key = path[-1]
-        if isinstance(node, list) and not isinstance(key, int):
-            return
-        self.write(node, key, value, path[:-1], origin, missing_replaces=True)
-
-
-def _holds(container: Any, key: Any) -> bool:
-    if isinstance(container, dict):
-        return key in container
-    return isinstance(container, list) and isinstance(key, int) and 0 <= key < len(container)
 
 
 def _config_origin(raw: RawConfig | None, d: ResultDefault, chosen_by: str | None) -> Origin:
@@ -263,22 +199,16 @@ def _positions(given: Sequence[str]) -> dict[str, int]:
     return positions
 
 
-def _apply_override(replay: _Replay, o: Override, origin: Origin) -> None:
+def _apply_override(replay: _Replay, o: Override) -> None:
     path = key_parts(o.key)
     if not path:
         return
     if o.type is OverrideType.DELETE:
-        replay.delete(path, origin)
-        return
-    if isinstance(o.value, ListExtension):
-        current = replay.lookup(path)
-        if isinstance(current, list):
-            for item in o.value.values:
-                replay.write(
-                    current, len(current), plain_value(item), path, origin, missing_replaces=True
-                )
-        return
-    replay.set_path(path, plain_value(o.value) if o.has_value else None, origin)
+        delete_plain(replay.root, path, replay)
+    elif isinstance(o.value, ListExtension):
+        extend_plain(replay.root, path, [plain_value(v) for v in o.value.values], replay)
+    else:
+        set_plain(replay.root, path, plain_value(o.value) if o.has_value else None, replay)
 
 
 def _final_paths(node: Any, path: KeyPath, out: dict[KeyPath, Any]) -> None:
@@ -316,32 +246,34 @@ def _reconcile(replay: _Replay, config: DictConfig) -> None:
             steps.append(Step(action=Action.DELETE, value=None, origin=HYDRIA))
 
 
-def trace(composition: Composition, overrides: Sequence[str] = ()) -> Provenance:
+def trace(composition: Composition, overrides: Sequence[str] | None = None) -> Provenance:
     """The history of every key of `composition.config`.
 
     Args:
         composition: what `compose_config` returned.
         overrides: the overrides as given (command line order), to number them and to
-            tell which override chose each config from its group.
+            tell which override chose each config from its group; by default the records
+            the composition was made with (`Composition.overrides`), not parsed again.
     """
-    parsed = parse_overrides(list(overrides)) if overrides else []
+    parsed = list(composition.overrides) if overrides is None else parse_overrides(list(overrides))
     choosers = _group_choosers(
         [o for o in parsed if o not in composition.defaults.config_overrides]
     )
-    positions = _positions(overrides)
+    positions = _positions([o.text for o in parsed])
     replay = _Replay()
     for d in composition.defaults.defaults:
         raw = composition.repository.load(d.config_path)
         chosen_by = choosers.get(d.override_key) if d.override_key else None
-        replay.merge(replay.root, _body(raw, d), (), _config_origin(raw, d, chosen_by))
+        replay.origin = _config_origin(raw, d, chosen_by)
+        merge_plain(replay.root, _body(raw, d), events=replay)
     for o in composition.defaults.config_overrides:
-        origin = Origin(
+        replay.origin = Origin(
             kind=OriginKind.OVERRIDE,
             name=o.text,
             location="command line",
             position=positions.get(o.text),
         )
-        _apply_override(replay, o, origin)
+        _apply_override(replay, o)
     has_hydra = "hydra" in composition.config
     _reconcile(replay, composition.config)
     histories = {

@@ -34,6 +34,7 @@ __all__ = [
     "SearchPathElement",
     "SearchPathPlugin",
     "SearchPathQuery",
+    "reset_search_path_plugins",
     "run_search_path_plugins",
     "search_path_plugins",
 ]
@@ -267,6 +268,13 @@ def search_path_plugins() -> tuple[type, ...]:
         if found is None:
             found = _FOUND[key] = _discover(dirs)
     return found
+
+
+def reset_search_path_plugins() -> None:
+    """Forget the plugin classes found so far (a new key is made per change of the
+    plugin directories anyway; this gives the memory back, and tests a clean start)."""
+    with _LOCK:
+        _FOUND.clear()
 
 
 def run_search_path_plugins(entries: Sequence[SearchPathEntry]) -> tuple[SearchPathEntry, ...]:

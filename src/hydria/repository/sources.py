@@ -322,7 +322,7 @@ class StoreSource(ConfigSource):
         return self.store.is_config(self._file_name(path))
 
     def load(self, path: str) -> RawConfig | None:
-        stored = self.store.load(self._file_name(path))
+        stored = self.store.peek(self._file_name(path))  # shared: RawConfig is read-only
         if stored is None:
             return None
         entry = self.entry

@@ -139,10 +139,21 @@ class ConfigStore:
     def is_config(self, path: str) -> bool:
         return isinstance(self._find(path), StoredConfig)
 
+    def peek(self, path: str) -> StoredConfig | None:
+        """The stored config at `path` itself, its node shared with the store, or None.
+
+        Composition reads a structured config on every call (its identity, its defaults
+        list) but merges it only when the composed config is not memoised: copying the
+        node up front made every warm composition pay for a deep copy of each structured
+        config it uses. Readers must not mutate the node; whatever merges it copies it.
+        """
+        found = self._find(path)
+        return found if isinstance(found, StoredConfig) else None
+
     def load(self, path: str) -> StoredConfig | None:
         """A copy of the stored config at `path` (`group/name.yaml`), or None."""
-        found = self._find(path)
-        if not isinstance(found, StoredConfig):
+        found = self.peek(path)
+        if found is None:
             return None
         return StoredConfig(
             name=found.name,

@@ -48,7 +48,12 @@ def _task_config(config: DictConfig) -> DictConfig:
 
     The `hydra` node is most of a small app's config; it is set aside while the rest
     is copied (through `DictConfig._content`, OmegaConf's storage of a node's children
-    in 2.1-2.4) instead of being copied and then deleted.
+    in 2.1-2.4) instead of being copied and then deleted. There is no public route that
+    costs as little: `OmegaConf.masked_copy` keeps neither the root's flags, its type
+    nor its resolver cache (`${now:}` would change), and copy-then-delete copies the
+    `hydra` node once per job (`benchmarks/sweep_speed.py`). An OmegaConf without a
+    dict `_content` falls back to the latter; `tests/internals/test_private_routes.py`
+    fails when `_content` stops being that dict.
     """
     content = getattr(config, "_content", None)
     if isinstance(content, dict) and "hydra" in content:
@@ -121,16 +126,33 @@ def run_job(spec: JobSpec) -> JobReturn:
             a logging config that dictConfig rejects, an unwritable directory). The
             process state is restored first.
     """
-    if spec.journal is None:
-        return _run_job(spec)
-    unmark = spec.journal.begin()
+    with _in_launch_dir(spec.launch_dir):
+        if spec.journal is None:
+            return _run_job(spec)
+        unmark = spec.journal.begin()
+        try:
+            done = _run_job(spec)
+            if spec.journal.end(done, spec.environment):
+                done = replace(done, recorded=True)
+            return done
+        finally:
+            unmark()
+
+
+@contextmanager
+def _in_launch_dir(launch_dir: str | None) -> Iterator[None]:
+    """Run from `launch_dir` (when this machine has it), so relative output dirs and
+    paths mean what they mean where the job was launched; the directory is given back,
+    as a worker process runs other jobs after this one."""
+    if launch_dir is None or not os.path.isdir(launch_dir):
+        yield
+        return
+    previous = os.getcwd()
+    os.chdir(launch_dir)
     try:
-        done = _run_job(spec)
-        if spec.journal.end(done, spec.environment):
-            done = replace(done, recorded=True)
-        return done
+        yield
     finally:
-        unmark()
+        os.chdir(previous)
 
 
 def _run_job(spec: JobSpec) -> JobReturn:
@@ -145,9 +167,9 @@ def _run_job(spec: JobSpec) -> JobReturn:
         from hydria.runtime.ranks import join_run
 
         share = join_run(config, spec.dir_key, spec.subdir_key, spec.task_overrides)
-        output_dir = prepare_output_dir(config, spec.dir_key, spec.subdir_key)
+        output_dir, directory, subdir = prepare_output_dir(config, spec.dir_key, spec.subdir_key)
         shared_env = undo.enter_context(
-            share.publish(config, spec.dir_key, spec.subdir_key, spec.task_overrides)
+            share.publish(output_dir, directory, subdir, spec.task_overrides)
         )
         OmegaConf.set_readonly(config.hydra, True)
         task_config = _task_config(config)

@@ -45,6 +45,9 @@ class JobSpec:
         journal: for a sweep's job, what records it where it runs (picklable, handed
             down by the sweep): `begin()` marks it running and returns what unmarks it,
             `end(result, environment)` writes its record and says whether it did. None: nothing.
+        launch_dir: the directory the job starts from, when it runs in a process that
+            did not start there (a Ray worker started where its node was); ignored where
+            that directory does not exist. None: where the process is.
     """
 
     config: DictConfig
@@ -58,6 +61,7 @@ class JobSpec:
     log_errors: bool = False
     owned: bool = False
     journal: Any = None
+    launch_dir: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -15,6 +15,8 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from hydria.runtime.logging_tables import forget_all_handlers, level_names, logging_lock
+
 __all__ = ["apply_simple"]
 
 _TOP_KEYS = frozenset(
@@ -35,8 +37,7 @@ _STREAMS = {"ext://sys.stdout": "stdout", "ext://sys.stderr": "stderr"}
 def _is_level(level: Any) -> bool:
     if level is None or (isinstance(level, int) and not isinstance(level, bool)):
         return True
-    names: Mapping[str, int] = logging._nameToLevel  # 3.10 has no public getter
-    return isinstance(level, str) and level in names
+    return isinstance(level, str) and level in level_names()
 
 
 def _simple_formatter(spec: Any) -> bool:
@@ -129,11 +130,8 @@ def apply_simple(conf: Mapping[str, Any]) -> bool:
     if not _is_simple(conf):
         return False
     # logging's module lock (an RLock), held by dictConfig for the whole configuration.
-    with logging._lock:  # type: ignore[attr-defined]  # private, absent from typeshed
-        # dictConfig's _clearExistingHandlers: forget names, close and drop every handler.
-        logging._handlers.clear()  # type: ignore[attr-defined]
-        logging.shutdown(logging._handlerList[:])  # type: ignore[attr-defined]
-        del logging._handlerList[:]  # type: ignore[attr-defined]
+    with logging_lock():
+        forget_all_handlers()
         formatters = {
             name: logging.Formatter(spec.get("format"), spec.get("datefmt"), spec.get("style", "%"))
             for name, spec in (conf.get("formatters") or {}).items()

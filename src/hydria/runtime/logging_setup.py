@@ -12,16 +12,17 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import weakref
 from collections.abc import Collection, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
-from omegaconf import DictConfig, ListConfig, OmegaConf
+from omegaconf import DictConfig, ListConfig
 
 from hydria.errors import ConfigContentError, HydriaError
 from hydria.runtime.logging_dict import apply_simple
+from hydria.runtime.logging_tables import handler_names, handler_refs, logging_lock
+from hydria.runtime.plain_content import resolved_container
 
 __all__ = [
     "LoggingState",
@@ -35,28 +36,8 @@ __all__ = [
 _FALLBACK_FORMAT = "[%(asctime)s][%(name)s][%(levelname)s] - %(message)s"
 
 
-def _logging_lock() -> Any:
-    # logging's own module lock (an RLock): held while we read or rewrite logging's
-    # tables so another thread cannot add a handler halfway through.
-    return logging._lock  # type: ignore[attr-defined]  # private, absent from typeshed
-
-
-def _handler_refs() -> list[weakref.ReferenceType[logging.Handler]]:
-    # Every live handler, in creation order; logging.shutdown() flushes these at exit.
-    refs: list[weakref.ReferenceType[logging.Handler]]
-    refs = logging._handlerList  # type: ignore[attr-defined]  # private, absent from typeshed
-    return refs
-
-
-def _handler_names() -> weakref.WeakValueDictionary[str, logging.Handler]:
-    # Named handlers (dictConfig names them); `logging.getHandlerByName` reads this.
-    names: weakref.WeakValueDictionary[str, logging.Handler]
-    names = logging._handlers  # type: ignore[attr-defined]  # private, absent from typeshed
-    return names
-
-
 def _live_handlers() -> list[logging.Handler]:
-    return [h for h in (ref() for ref in _handler_refs()) if h is not None]
+    return [h for h in (ref() for ref in handler_refs()) if h is not None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,13 +94,13 @@ class LoggingState:
 
 def snapshot_logging() -> LoggingState:
     """Record the root logger, every logger, `logging.disable` and the live handlers."""
-    with _logging_lock():
+    with logging_lock():
         return LoggingState(
             root=_capture(logging.getLogger()),
             loggers={name: _capture(lg) for name, lg in _loggers().items()},
             disable=logging.Logger.manager.disable,
             handlers=tuple(_live_handlers()),
-            handler_names=tuple(_handler_names().items()),
+            handler_names=tuple(handler_names().items()),
         )
 
 
@@ -135,7 +116,7 @@ def restore_logging(state: LoggingState, configured: Collection[str] | None = No
     Every handler created since the snapshot that no logger uses any more is flushed
     and closed, so log files are complete and no file stays open.
     """
-    with _logging_lock():
+    with logging_lock():
         # Strong references first: a handler detached below would otherwise be collected
         # at once, its file left unclosed.
         live = _live_handlers()
@@ -148,7 +129,7 @@ def restore_logging(state: LoggingState, configured: Collection[str] | None = No
         root = logging.getLogger()
         _apply(root, state.root)
         logging.Logger.manager.disable = state.disable
-        names = _handler_names()
+        names = handler_names()
         names.clear()
         names.update(dict(state.handler_names))
         in_use = {id(h) for lg in [root, *_loggers().values()] for h in lg.handlers}
@@ -175,8 +156,8 @@ def _dict_config(conf: dict[str, Any], node: str) -> None:
     # dictConfig closes every handler that exists (`_clearExistingHandlers`). Hiding the
     # existing ones from it keeps the user's and hydra_logging's handlers usable, so
     # restore_logging can hand them back; those it detaches stay open until then.
-    refs = _handler_refs()
-    with _logging_lock():
+    refs = handler_refs()
+    with logging_lock():
         existing = refs[:]
         del refs[:]
         try:
@@ -292,7 +273,8 @@ def configure_logging(
         _add_fallback_console()
     else:
         if isinstance(log_config, DictConfig):
-            conf: Any = OmegaConf.to_container(log_config, resolve=True)
+            # = to_container(resolve=True); a sweep's jobs skip the interpolation parser
+            conf: Any = resolved_container(log_config)
         else:
             conf = dict(log_config)
         if log_file_suffix:

@@ -10,17 +10,35 @@ import contextlib
 import os
 import stat
 from collections.abc import Sequence
-from typing import Any
 
-import yaml
 from omegaconf import Container, DictConfig, OmegaConf, open_dict, read_write
 
 from hydria.errors import ConfigContentError, OutputDirError
+from hydria.runtime.config_yaml import config_yaml, wrapped_yaml
+from hydria.runtime.plain_content import reference_text
 
 __all__ = ["make_dir", "prepare_output_dir", "save_job_configs", "save_sweep_config"]
 
 
+def _referenced(config: DictConfig, key: str) -> str | None:
+    """The value of `key` when it only joins text and absolute node references, as
+    Hydra's sweep subdir `${hydra.job.num}` does, found without OmegaConf's
+    interpolation grammar (parsing costs more than the rest of naming a sweep job's
+    directory); None for anything else, which OmegaConf resolves (and reports on).
+    The directory keys are strings: OmegaConf converts what they resolve to with `str`."""
+    parent_key, _, leaf = key.rpartition(".")
+    parent = OmegaConf.select(config, parent_key) if parent_key else config
+    if not isinstance(parent, DictConfig):
+        return None
+    # not `leaf in parent`, which resolves the value
+    raw = dict(parent.items_ex(resolve=False, keys=[leaf])).get(leaf)
+    return reference_text(config, raw) if type(raw) is str else None
+
+
 def _select_path(config: DictConfig, key: str) -> str:
+    fast = _referenced(config, key)
+    if fast is not None:
+        return fast
     # throw_on_missing: a `???` directory is an error that names the key, not a folder "None".
     value = OmegaConf.select(config, key, throw_on_missing=True)
     if value is None:
@@ -81,7 +99,9 @@ def _file_in_the_way(path: str) -> str | None:
     return None
 
 
-def prepare_output_dir(config: DictConfig, dir_key: str, subdir_key: str | None) -> str:
+def prepare_output_dir(
+    config: DictConfig, dir_key: str, subdir_key: str | None
+) -> tuple[str, str, str | None]:
     """Name the job's output dir, create it, and record it in `hydra.runtime.output_dir`.
 
     The directory keys are resolved against the whole config, so `${now:...}`,
@@ -96,22 +116,23 @@ def prepare_output_dir(config: DictConfig, dir_key: str, subdir_key: str | None)
         subdir_key: e.g. `hydra.sweep.subdir`, joined under the directory; or None.
 
     Returns:
-        The absolute output directory, which now exists.
+        The absolute output directory, which now exists, and the values the two keys
+        resolved to (the subdir's None without a `subdir_key`): resolving them again
+        would parse their interpolations again.
 
     Raises:
         hydria.errors.ConfigContentError: a directory key holds null or names no value.
         hydria.errors.OutputDirError: the directory cannot be created or written.
         omegaconf.errors.OmegaConfBaseException: a directory is `???` or fails to resolve.
     """
-    output_dir = _select_path(config, dir_key)
-    if subdir_key is not None:
-        output_dir = os.path.join(output_dir, _select_path(config, subdir_key))
-    output_dir = os.path.abspath(output_dir)
+    directory = _select_path(config, dir_key)
+    subdir = None if subdir_key is None else _select_path(config, subdir_key)
+    output_dir = os.path.abspath(directory if subdir is None else os.path.join(directory, subdir))
     make_dir(output_dir, dir_key if subdir_key is None else f"{dir_key} and {subdir_key}")
     runtime = config.hydra.runtime
     with read_write(runtime), open_dict(runtime):
         runtime.output_dir = output_dir
-    return output_dir
+    return output_dir, directory, subdir
 
 
 _RECORD = (
@@ -122,7 +143,7 @@ _RECORD = (
 
 
 def _write_yaml(directory: str, filename: str, node: Container) -> None:
-    _write_text(directory, filename, OmegaConf.to_yaml(node), _RECORD)
+    _write_text(directory, filename, config_yaml(node), _RECORD)
 
 
 def _write_text(directory: str, filename: str, text: str, said: tuple[str, str]) -> None:
@@ -158,26 +179,9 @@ def save_sweep_config(config: DictConfig, sweep_dir: str) -> None:
 
 
 def _hydra_yaml(config: DictConfig) -> str:
-    """`OmegaConf.to_yaml(OmegaConf.masked_copy(config, "hydra"))`, byte for byte, without
-    the masked copy: deep-copying the whole config costs more than dumping it. Does what
-    `to_yaml` does inside, through the same private helpers (present in OmegaConf 2.1-2.4)."""
-    try:
-        from omegaconf._utils import get_omega_conf_dumper
-        from omegaconf.basecontainer import BaseContainer
-    except ImportError:  # pragma: no cover - a future OmegaConf without them
-        return OmegaConf.to_yaml(OmegaConf.masked_copy(config, "hydra"))
-    options: dict[str, Any] = {"resolve": False, "throw_on_missing": False, "enum_to_str": True}
-    if "encode_missing_literals" in BaseContainer._to_content.__code__.co_varnames:
-        options["encode_missing_literals"] = True  # 2.4: a literal '???' string is escaped
-    content = BaseContainer._to_content(config.hydra, **options)
-    dumped: str = yaml.dump(
-        {"hydra": content},
-        default_flow_style=False,
-        allow_unicode=True,
-        sort_keys=False,
-        Dumper=get_omega_conf_dumper(),
-    )
-    return dumped
+    """`OmegaConf.to_yaml(OmegaConf.masked_copy(config, "hydra"))`, byte for byte (see
+    `config_yaml`: the sections the jobs of a sweep share are emitted once)."""
+    return wrapped_yaml(config, "hydra")
 
 
 def save_job_configs(

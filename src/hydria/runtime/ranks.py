@@ -4,13 +4,7 @@ torchrun, Lightning's DDP launcher and SLURM `srun` start the script once per ra
 Left alone, each rank would resolve `hydra.run.dir` itself and get its own timestamped
 output dir (Lightning#2727, hydra#2070). Instead:
 
-**Which rank a process is.** The first of these that is set, and is an integer, wins:
-`RANK` (torchrun, `torch.distributed.launch --use_env`, accelerate, deepspeed), then
-`SLURM_PROCID` but only when the SLURM step runs several tasks (`SLURM_STEP_NUM_TASKS`,
-else `SLURM_NTASKS`, above 1: a single-task `sbatch` job also has `SLURM_PROCID=0` and is
-a plain run), then `LOCAL_RANK` (Lightning's children). A rank 0 whose world size
-(`WORLD_SIZE`, or SLURM's task count) is 1 is a plain run too. The local rank is
-`LOCAL_RANK`, else `SLURM_LOCALID`, else the rank.
+**Which rank a process is**: `rank_detection`.
 
 **Children re-executed by a job** (Lightning re-runs `sys.argv` with `LOCAL_RANK` set).
 While any job runs, its process exports `HYDRIA_SHARED_RUN` (a small JSON record: output
@@ -53,6 +47,8 @@ from dataclasses import asdict, dataclass
 
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
+from hydria.runtime.rank_detection import LAUNCH_KEYS, Rank, detect_rank
+
 __all__ = [
     "ENV_RENDEZVOUS_DIR",
     "ENV_SHARED_RUN",
@@ -72,29 +68,9 @@ _DEFAULT_TIMEOUT = 60.0
 #: Ranks of one launch are started within this many seconds of each other.
 _SAME_LAUNCH = 60.0
 _POLL = 0.05
-_TORCH_KEYS = ("TORCHELASTIC_RUN_ID", "TORCHELASTIC_RESTART_COUNT", "MASTER_ADDR", "MASTER_PORT")
-_SLURM_KEYS = ("SLURM_JOB_ID", "SLURM_STEP_ID")
 #: Before any job runs: the fallback for a process's start time where /proc is absent.
 _IMPORTED = time.time()
 _STARTED: list[float] = []  # this process's start time, once known (it never changes)
-
-
-@dataclass(frozen=True, slots=True)
-class Rank:
-    """This process's place in a multi-process launch.
-
-    Attributes:
-        rank: the global rank (0 leads).
-        local_rank: the rank on this machine.
-        source: the variable `rank` was read from (`RANK`, `SLURM_PROCID`, `LOCAL_RANK`).
-        launch: the variables that name the launch, as `(name, value)` pairs; empty when
-            none is set (siblings then cannot meet).
-    """
-
-    rank: int
-    local_rank: int
-    source: str
-    launch: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,46 +98,6 @@ class SharedRun:
             return SharedRun(**data)
         except (ValueError, TypeError, KeyError):
             return None
-
-
-def _int(environ: Mapping[str, str], name: str) -> int | None:
-    try:
-        return int(environ[name])
-    except (KeyError, ValueError):
-        return None
-
-
-def _launch(environ: Mapping[str, str], names: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    return tuple((name, environ[name]) for name in names if environ.get(name))
-
-
-def detect_rank(environ: Mapping[str, str]) -> Rank | None:
-    """The rank this process is, from the launchers' variables; None for a plain run.
-
-    See the module docstring for which variable wins.
-    """
-    rank = _int(environ, "RANK")
-    slurm_tasks = _int(environ, "SLURM_STEP_NUM_TASKS") or _int(environ, "SLURM_NTASKS")
-    world = _int(environ, "WORLD_SIZE")
-    if rank is not None:
-        source = "RANK"
-    elif (rank := _int(environ, "SLURM_PROCID")) is not None and (slurm_tasks or 1) > 1:
-        source, world = "SLURM_PROCID", slurm_tasks
-    elif (rank := _int(environ, "LOCAL_RANK")) is not None:
-        source = "LOCAL_RANK"
-    else:
-        return None
-    if rank == 0 and world is not None and world <= 1:
-        return None
-    local = _int(environ, "LOCAL_RANK")
-    if local is None:
-        local = _int(environ, "SLURM_LOCALID") if source == "SLURM_PROCID" else None
-    launch = _launch(environ, _SLURM_KEYS if source == "SLURM_PROCID" else _TORCH_KEYS)
-    if not launch and "SLURM_STEP_ID" in environ:
-        launch = _launch(environ, _SLURM_KEYS)
-    return Rank(
-        rank=rank, local_rank=rank if local is None else local, source=source, launch=launch
-    )
 
 
 def _host() -> str:
@@ -263,19 +199,23 @@ class RunShare:
     @contextmanager
     def publish(
         self,
-        config: DictConfig,
-        dir_key: str,
-        subdir_key: str | None,
+        output_dir: str,
+        directory: str,
+        subdir: str | None,
         task_overrides: Sequence[str],
     ) -> Iterator[dict[str, str]]:
         """While the job runs: its record in the rendezvous (a leader's), and the environment
-        variable its children inherit (yielded, for the job's environment)."""
-        output_dir = str(config.hydra.runtime.output_dir)
-        subdir = None if subdir_key is None else OmegaConf.select(config, subdir_key)
+        variable its children inherit (yielded, for the job's environment).
+
+        Args:
+            output_dir: the job's absolute output directory.
+            directory, subdir: what its directory keys resolved to (`prepare_output_dir`).
+            task_overrides: the job's task overrides.
+        """
         record = SharedRun(
             output_dir=output_dir,
-            dir=str(OmegaConf.select(config, dir_key)),
-            subdir=None if subdir is None else str(subdir),
+            dir=directory,
+            subdir=subdir,
             task_overrides=tuple(task_overrides),
             job=self.job,
             launch=self.launch,
@@ -443,7 +383,7 @@ def join_run(
     if why_not is not None:
         _warn(rank, why_not)
     elif not launch:
-        names = ", ".join((*_TORCH_KEYS, *_SLURM_KEYS))
+        names = ", ".join(LAUNCH_KEYS)
         _warn(rank, f"none of {names} names its launch, and no parent set {ENV_SHARED_RUN}")
     elif path is None:
         _warn(rank, f"{why_no_dir}; set {ENV_RENDEZVOUS_DIR} to a directory of yours")

@@ -1,8 +1,8 @@
 """The basic sweeper: the cartesian product of sweep overrides, in Hydra's job order.
 
-Each override becomes a list of `key=value` texts (one per value for a sweep, the
-override itself otherwise); the jobs are the product of those lists, in order, split
-into batches of at most `max_batch_size` jobs.
+Each override becomes a list of overrides (one per value for a sweep, the override
+itself otherwise); the jobs are the product of those lists, in order, split into
+batches of at most `max_batch_size` jobs.
 """
 
 from __future__ import annotations
@@ -21,13 +21,18 @@ from hydria.overrides import (
     render_value,
     sweep_values,
 )
+from hydria.plugin_contracts import Sweeper, SweepSession
+
+__all__ = ["BasicSweeper", "job_batches"]
 
 
-def _choices(o: Override, options_of: Callable[[str], list[str]]) -> list[str]:
+def _choices(o: Override, options_of: Callable[[str], list[str]]) -> list[Override]:
+    """Each value `o` takes in the jobs, as the override a job gets (written as Hydra
+    writes it in each job's overrides, and parsed back)."""
     head = f"{o.type.value}{o.key_with_package}"
     if not o.is_sweep:
         # Hydra writes a bare `~key` as `~key=null` in each job's overrides (same effect)
-        return [render_override(o) if o.has_value else f"{head}=null"]
+        return parse_overrides([render_override(o) if o.has_value else f"{head}=null"])
     if isinstance(o.value, IntervalSweep):
         raise OverrideValueError(
             f"Override '{o.text}': the basic sweeper cannot sweep an interval(); it needs a "
@@ -38,7 +43,7 @@ def _choices(o: Override, options_of: Callable[[str], list[str]]) -> list[str]:
     values = sweep_values(o.value, options)
     if not values:
         raise _no_jobs(o, options)
-    return [f"{head}={render_value(v)}" for v in values]
+    return parse_overrides([f"{head}={render_value(v)}" for v in values])
 
 
 def _no_jobs(o: Override, options: list[str] | None) -> OverrideValueError:
@@ -62,7 +67,7 @@ def job_batches(
     *,
     options_of: Callable[[str], list[str]],
     max_batch_size: int | None = None,
-) -> list[list[list[str]]]:
+) -> list[list[list[Override]]]:
     """The jobs of a sweep, as batches of per-job override lists.
 
     Args:
@@ -75,7 +80,7 @@ def job_batches(
         OverrideValueError: an override cannot be enumerated (an interval, a bad glob), or
             stands for no values (`range(0)`, a glob that matches no option).
     """
-    per_key: dict[str, list[str]] = {}
+    per_key: dict[str, list[Override]] = {}
     for o in overrides:
         per_key[f"{o.type.value}{o.key_with_package}"] = _choices(o, options_of)
     jobs = [list(job) for job in itertools.product(*per_key.values())]
@@ -87,8 +92,9 @@ def job_batches(
     return [jobs[i : i + size] for i in range(0, len(jobs), size)]
 
 
-class BasicSweeper:
-    """Hydra's basic sweeper: the product of the sweep overrides, in batches.
+class BasicSweeper(Sweeper):
+    """Hydra's basic sweeper: the product of the sweep overrides, in batches, every
+    job known before the first runs.
 
     Args:
         max_batch_size: jobs handed to the launcher at once; None for the whole sweep.
@@ -102,15 +108,31 @@ class BasicSweeper:
         self.max_batch_size = max_batch_size
         self.params = dict(params or {})
 
+    def sweep(self, overrides: Sequence[Override], session: SweepSession) -> None:
+        """Run the product of `hydra.sweeper.params` and `overrides` through `session`.
+
+        Raises:
+            hydria.errors.OverrideError: a param does not parse, or an override cannot
+                be swept (see `job_batches`).
+        """
+        session.run_batches(self._batches(overrides, session.group_options))
+
     def batches(
         self, overrides: Sequence[str], *, options_of: Callable[[str], list[str]]
     ) -> list[list[list[str]]]:
-        """Each batch's jobs, each job as its override texts.
+        """Deprecated: `sweep`. Each batch's jobs, each job as its override texts, for
+        the runner until it drives sweepers through `sweep`.
 
         Raises:
             hydria.errors.OverrideError: an override does not parse or cannot be swept.
         """
-        arguments = [f"{k}={v}" for k, v in self.params.items()] + list(overrides)
+        batches = self._batches(parse_overrides(list(overrides)), options_of)
+        return [[[o.text for o in job] for job in batch] for batch in batches]
+
+    def _batches(
+        self, overrides: Sequence[Override], options_of: Callable[[str], list[str]]
+    ) -> list[list[list[Override]]]:
+        params = parse_overrides([f"{k}={v}" for k, v in self.params.items()])
         return job_batches(
-            parse_overrides(arguments), options_of=options_of, max_batch_size=self.max_batch_size
+            [*params, *overrides], options_of=options_of, max_batch_size=self.max_batch_size
         )

@@ -41,8 +41,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hydria.sweep.ownership import LOCK_FILE
-from hydria.sweep.records import JobRecord, ResultsFile, load_sweep
+from hydria.multirun.ownership import LOCK_FILE
+from hydria.multirun.records import JobRecord, ResultsFile, load_sweep
 
 __all__ = ["APP", "LauncherSuite", "run_sweep_app", "start_sweep_app"]
 

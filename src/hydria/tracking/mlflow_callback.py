@@ -14,7 +14,7 @@ from typing import Any
 
 from omegaconf import DictConfig
 
-from hydria.runtime.callbacks import Callback
+from hydria.plugin_contracts import Callback
 from hydria.tracking.job_info import job_info, numbers_in
 from hydria.tracking.library import require_library
 

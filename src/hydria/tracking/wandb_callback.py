@@ -15,7 +15,7 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
-from hydria.runtime.callbacks import Callback
+from hydria.plugin_contracts import Callback
 from hydria.tracking.job_info import job_info, numbers_in
 from hydria.tracking.library import require_library
 

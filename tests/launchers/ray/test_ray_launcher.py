@@ -7,6 +7,7 @@ the launcher start a local cluster of its own.
 
 from __future__ import annotations
 
+import json
 import logging
 import signal
 import socket
@@ -20,7 +21,7 @@ import pytest
 from tests.waiting import wait_for
 
 from hydria.launchers.ray import RayLauncher
-from hydria.sweep.records import JobRecord, load_sweep
+from hydria.multirun.records import JobRecord, load_sweep
 from hydria.testing.launchers import LauncherSuite, run_sweep_app
 
 # one xdist worker runs every test of the group, so its engine starts once
@@ -44,6 +45,19 @@ class TestRayJoiningAHeadNode(LauncherSuite):
             f'+hydra.launcher.ray.init.runtime_env.env_vars.{key}="{value}"'
             for key, value in env.items()
         ]
+
+    def test_the_driver_keeps_its_environment_and_working_directory(
+        self, tmp_path: Path, ray_head: str
+    ) -> None:
+        # Ray's settings (RAY_AUTH_MODE, RAY_DEDUP_LOGS) are set for the launch only
+        root = _write_app(tmp_path, DRIVER_STATE_APP)
+        code, output, records = _sweep(root, f"hydra.launcher.ray.init.address={ray_head}", "x=1,2")
+        assert code == 0, output
+        assert [records[n].return_value for n in (0, 1)] == [1, 2]
+        state = json.loads((root / "driver.json").read_text())
+        assert state["after"]["cwd"] == state["before"]["cwd"] == str(root)
+        assert state["after"]["env"] == state["before"]["env"]
+        assert "RAY_AUTH_MODE" not in state["after"]["env"]
 
 
 # Its own group: each of its sweeps starts a cluster (no shared engine), so it may run on
@@ -100,6 +114,32 @@ APP = textwrap.dedent(
 
     if __name__ == "__main__":
         app()
+    """
+)
+
+# Writes the driver's environment and working directory before and after its sweep.
+DRIVER_STATE_APP = textwrap.dedent(
+    """
+    import json, os
+    import hydria
+    for name in ("RAY_AUTH_MODE", "RAY_DEDUP_LOGS"):  # unset: the launcher sets them
+        os.environ.pop(name, None)
+
+    def state():
+        return {"env": dict(os.environ), "cwd": os.getcwd()}
+
+    @hydria.main(config_path="conf", config_name="config", version_base=None)
+    def app(cfg):
+        return cfg.x
+
+    if __name__ == "__main__":
+        before = state()
+        try:
+            app()
+        except SystemExit as stop:
+            assert not stop.code, stop.code
+        with open(os.path.join(before["cwd"], "driver.json"), "w") as f:
+            json.dump({"before": before, "after": state()}, f)
     """
 )
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from tests.waiting import wait_for
 
-from hydria.sweep.records import load_sweep
+from hydria.multirun.records import load_sweep
 from hydria.testing.launchers import LauncherSuite, run_sweep_app
 
 # one xdist worker runs every test of the group, so its engine starts once

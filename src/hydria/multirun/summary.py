@@ -11,7 +11,8 @@ import io
 import json
 from collections.abc import Sequence
 
-from hydria.sweep.records import COMPLETED, JobRecord
+from hydria.multirun.records import COMPLETED, JobRecord
+from hydria.overrides.model import is_hydra_override
 from hydria.terminal_text import printable
 
 __all__ = ["records_csv", "records_json", "summary_table"]
@@ -38,7 +39,7 @@ def _shouted(status: str) -> str:
 
 
 def _overrides(record: JobRecord) -> str:
-    return " ".join(o for o in record.overrides if not o.startswith("hydra.")) or "-"
+    return " ".join(o for o in record.overrides if not is_hydra_override(o)) or "-"
 
 
 def summary_table(

@@ -26,7 +26,7 @@ what they do atomically, not on `O_EXCL` (unreliable on old NFS) or `flock`:
   process that died in those few milliseconds is removed after `STALE_AFTER`.
 
 Jobs do not take this lock: wherever they run, they record through their own files
-(`hydria.sweep.job_journal`).
+(`hydria.multirun.job_journal`).
 """
 
 from __future__ import annotations

@@ -17,7 +17,8 @@ import time
 from collections.abc import Sequence
 from typing import Any, Protocol, TextIO
 
-from hydria.sweep.records import COMPLETED, JobRecord
+from hydria.multirun.records import COMPLETED, JobRecord
+from hydria.overrides.model import is_hydra_override
 from hydria.terminal_text import printable
 
 __all__ = ["LineProgress", "LiveProgress", "Progress", "make_progress"]
@@ -32,7 +33,7 @@ class Progress(Protocol):
 
 
 def _shown(overrides: Sequence[str]) -> str:
-    return " ".join(o for o in overrides if not o.startswith("hydra.")) or "(no overrides)"
+    return " ".join(o for o in overrides if not is_hydra_override(o)) or "(no overrides)"
 
 
 def _line(record: JobRecord) -> str:

@@ -4,9 +4,9 @@ A `JobJournal` travels with the job's spec to the process that runs it (a worker
 cluster node, a Ray task). There, around the job:
 
 * **begin**: `<sweep dir>/.hydria-jobs/<num>.running` names the process (host, pid,
-  its start time) and the sweep run; a heartbeat thread refreshes its mtime every
+  its start time) and the sweep run; the process's heartbeat thread refreshes its mtime every
   few seconds, so a job on another host is known alive by time (as the sweep lock,
-  `hydria.sweep.ownership`);
+  `hydria.multirun.ownership`);
 * **end**: the job appends its own record to `results.jsonl` (one `O_APPEND` write
   of a whole line, which file systems keep whole), then removes its marker, and
   only then reports back. Whatever kills the sweep process afterwards, the record is
@@ -37,14 +37,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hydria.sweep.ownership import (
+from hydria.multirun.ownership import (
     HEARTBEAT,
     STALE_AFTER,
     file_age,
     process_alive,
     process_start,
 )
-from hydria.sweep.records import JobRecord, ResultsFile
+from hydria.multirun.records import JobRecord, ResultsFile
 
 __all__ = [
     "JOBS_DIR",
@@ -56,7 +56,7 @@ __all__ = [
     "wait_for_jobs",
 ]
 
-LOG = logging.getLogger("hydria.sweep")
+LOG = logging.getLogger("hydria.sweep")  # the name users configure; kept from before the rename
 JOBS_DIR = ".hydria-jobs"
 RUN_KEY = "sweep_run"  # the key in a record's `extra` naming the sweep run that wrote it
 
@@ -94,6 +94,63 @@ class RunningJob:
         return f"job #{self.num} (host {printable(self.host[:100])}, pid {self.pid}, since {since})"
 
 
+class _Heartbeat:
+    """One thread per process refreshes the mtime of every marker of a job running in
+    it, every `HEARTBEAT` seconds: a thread per job would cost more than the rest of
+    marking it. The thread ends once it finds no marker left, and is started again by
+    the next job; a forked child starts afresh (`_reset`)."""
+
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        self._lock = threading.Lock()
+        self._markers: dict[int, Path] = {}
+        self._next = 0
+        self._thread: threading.Thread | None = None
+
+    def add(self, marker: Path) -> int:
+        with self._lock:
+            self._next += 1
+            self._markers[self._next] = marker
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._beat, name="hydria-job-heartbeat", daemon=True
+                )
+                self._thread.start()
+            return self._next
+
+    def remove(self, token: int) -> None:
+        with self._lock:
+            self._markers.pop(token, None)
+
+    def _beat(self) -> None:
+        while True:
+            time.sleep(HEARTBEAT)
+            with self._lock:
+                if not self._markers:
+                    self._thread = None
+                    return
+                for marker in self._markers.values():
+                    with contextlib.suppress(OSError):
+                        os.utime(marker)
+
+
+_HEARTBEAT = _Heartbeat()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_HEARTBEAT._reset)
+
+_starts: dict[int, str | None] = {}
+
+
+def _own_start(pid: int) -> str | None:
+    """This process's start time (`process_start`), read once per process."""
+    if pid not in _starts:
+        _starts.clear()  # a forked child: its parent's entry is not its own
+        _starts[pid] = process_start(pid)
+    return _starts[pid]
+
+
 @dataclass(frozen=True, slots=True)
 class JobJournal:
     """Picklable; `begin` and `end` are called where the job runs (by `run_job`)."""
@@ -125,7 +182,7 @@ class JobJournal:
             "num": self.num,
             "host": socket.gethostname(),
             "pid": pid,
-            "start": process_start(pid),
+            "start": _own_start(pid),
             "started": time.time(),
             "run": self.run,
         }
@@ -140,19 +197,10 @@ class JobJournal:
         except OSError as exc:
             LOG.warning("Could not mark job #%s as running (%s): %s", self.num, marker, exc)
             return lambda: None
-        stop = threading.Event()
-
-        def beat() -> None:
-            while not stop.wait(HEARTBEAT):
-                with contextlib.suppress(OSError):
-                    os.utime(marker)
-
-        thread = threading.Thread(target=beat, name=f"hydria-job-{self.num}", daemon=True)
-        thread.start()
+        token = _HEARTBEAT.add(marker)
 
         def finish() -> None:
-            stop.set()
-            thread.join(timeout=1)
+            _HEARTBEAT.remove(token)
             with contextlib.suppress(OSError):
                 marker.unlink()
 
@@ -161,7 +209,7 @@ class JobJournal:
     def end(self, result: Any, environment: Mapping[str, str]) -> bool:
         """Append the job's record to `results.jsonl`; False if that failed (the sweep
         process then writes it). `environment`: what the launcher exported for it."""
-        from hydria.sweep.execute import job_record, record_extra  # the record's one home
+        from hydria.multirun.execute import job_record, record_extra  # the record's one home
 
         extra = {**self.extra, **record_extra(environment), RUN_KEY: self.run}
         record = job_record(self.num, self.overrides, result, extra)
@@ -227,7 +275,7 @@ def running_jobs(sweep_dir: str | Path) -> dict[int, RunningJob]:
 def _queued_in_flight(folder: Path, num: int) -> str | None:
     """`slurm job 12_3 is PENDING` for a job its engine still holds, else None (the
     marker is then removed)."""
-    from hydria.sweep.live import IN_FLIGHT, live_state
+    from hydria.multirun.live import IN_FLIGHT, live_state
 
     path = folder / f"{num}.queued"
     try:

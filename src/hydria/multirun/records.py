@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from hydria.errors import SweepRecordsError
-from hydria.sweep.record_fields import parse_record_line
+from hydria.multirun.record_fields import parse_record_line
 
 __all__ = [
     "COMPLETED",
@@ -83,7 +83,7 @@ class JobRecord:
     @classmethod
     def from_json(cls, line: str) -> JobRecord:
         """One line of `results.jsonl` as a record, each field's type checked
-        (`hydria.sweep.record_fields`); keys a record does not have are ignored.
+        (`hydria.multirun.record_fields`); keys a record does not have are ignored.
 
         Raises:
             SweepRecordsError: the line is not a job record; the message says why.

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from hydria.sweep.records import SUBMITTED, JobRecord
+from hydria.multirun.records import SUBMITTED, JobRecord
 
 __all__ = ["IN_FLIGHT", "live_state", "with_live_states"]
 

@@ -25,17 +25,15 @@ from typing import Any, overload
 
 from omegaconf import DictConfig
 
-from hydria.launchers.base import Launcher, prepare
-from hydria.runtime import JobReturn, JobSpec, JobStatus
-from hydria.sweep.job_journal import (
+from hydria.multirun.job_journal import (
     RUN_KEY,
     JobJournal,
     new_run_id,
     recorded_by,
     remove_empty_folder,
 )
-from hydria.sweep.progress import Progress
-from hydria.sweep.records import (
+from hydria.multirun.progress import Progress
+from hydria.multirun.records import (
     COMPLETED,
     FAILED,
     INTERRUPTED,
@@ -44,6 +42,9 @@ from hydria.sweep.records import (
     ResultsFile,
     jsonable,
 )
+from hydria.overrides import Override
+from hydria.plugin_contracts import Launcher
+from hydria.runtime import JobReturn, JobSpec, JobStatus
 
 __all__ = [
     "RecordOnEnd",
@@ -112,20 +113,30 @@ def job_record(
 
 
 class _ComposedJobs(Sequence[JobSpec]):
-    """A batch's job specs, composed up front but kept pickled until a job runs.
+    """A batch's job specs, composed up front; beyond the first `KEEP_ALIVE` jobs, kept
+    pickled until a job runs.
 
     A composed config weighs ~100 KB in memory and ~10 KB pickled; holding a large
-    sweep's configs alive would also slow every garbage collection down. Each is
-    unpickled when the launcher takes it, as the job's own (`owned`) config.
+    sweep's configs alive would also slow every garbage collection down. A small batch
+    is held as it is (pickling and unpickling a config costs about as much as
+    composing it); in a large one each config past the first `KEEP_ALIVE` is
+    unpickled when the launcher takes it. Either way the launcher gets the job's own
+    (`owned`) config.
     """
+
+    KEEP_ALIVE = 128
 
     def __init__(self, specs: Iterable[JobSpec]) -> None:
         self._specs: list[JobSpec] = []
-        self._configs: list[bytes] = []
+        self._configs: list[bytes | None] = []
         placeholder = DictConfig({})
-        for spec in specs:  # one composed config alive at a time
+        for index, spec in enumerate(specs):  # past KEEP_ALIVE, one config alive at a time
+            if index < self.KEEP_ALIVE:
+                self._configs.append(None)
+                self._specs.append(replace(spec, owned=True))
+                continue
             self._configs.append(pickle.dumps(spec.config, protocol=pickle.HIGHEST_PROTOCOL))
-            self._specs.append(replace(spec, config=placeholder))
+            self._specs.append(replace(spec, config=placeholder, owned=True))
 
     def __len__(self) -> int:
         return len(self._specs)
@@ -139,8 +150,10 @@ class _ComposedJobs(Sequence[JobSpec]):
     def __getitem__(self, index: int | slice) -> JobSpec | Sequence[JobSpec]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        config = pickle.loads(self._configs[index])
-        return replace(self._specs[index], config=config, owned=True)
+        pickled = self._configs[index]
+        if pickled is None:  # held alive: the job's own config (each job runs once)
+            return self._specs[index]
+        return replace(self._specs[index], config=pickle.loads(pickled))
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,9 +283,9 @@ def _sigterm_interrupts() -> Iterator[list[int]]:
 
 
 def execute_sweep(
-    batches: Sequence[Sequence[list[str]]],
+    batches: Sequence[Sequence[Sequence[Override]]],
     *,
-    make_spec: Callable[[int, list[str]], JobSpec],
+    make_spec: Callable[[int, Sequence[Override]], JobSpec],
     launcher: Launcher,
     results: ResultsFile,
     progress: Progress,
@@ -282,7 +295,8 @@ def execute_sweep(
     """Run the sweep's jobs, batch after batch, and record each as it ends.
 
     Args:
-        batches: each batch's jobs, as their overrides; jobs are numbered in order.
+        batches: each batch's jobs, as their override records; jobs are numbered in
+            order, and recorded with the overrides' texts.
         make_spec: the job's spec from its number and overrides (composes it). Every job
             of a batch is composed before any of them runs, so a bad option fails early.
         launcher: where the jobs run.
@@ -306,8 +320,8 @@ def execute_sweep(
 
 
 def _execute(
-    batches: Sequence[Sequence[list[str]]],
-    make_spec: Callable[[int, list[str]], JobSpec],
+    batches: Sequence[Sequence[Sequence[Override]]],
+    make_spec: Callable[[int, Sequence[Override]], JobSpec],
     launcher: Launcher,
     results: ResultsFile,
     progress: Progress,
@@ -319,18 +333,17 @@ def _execute(
     outcome = SweepOutcome(records=dict(completed or {}))
     remaining = sum(len(b) for b in batches) - len(outcome.records)
     if remaining > 0:
-        prepare(launcher, min(remaining, max(len(b) for b in batches)))
+        launcher.prepare(min(remaining, max(len(b) for b in batches)))
     num = 0
     for batch in batches:
-        entries = [
-            (num + i, list(job)) for i, job in enumerate(batch) if num + i not in outcome.records
-        ]
+        jobs = [(num + i, job) for i, job in enumerate(batch) if num + i not in outcome.records]
         num += len(batch)
-        if not entries:
+        if not jobs:
             continue
+        entries = [(n, [o.text for o in job]) for n, job in jobs]
         specs = _ComposedJobs(
-            replace(make_spec(n, job), journal=JobJournal(sweep_dir, n, tuple(job), run))
-            for n, job in entries
+            replace(make_spec(n, job), journal=JobJournal(sweep_dir, n, tuple(texts), run))
+            for (n, job), (_, texts) in zip(jobs, entries, strict=True)
         )
         events = _BatchEvents(entries, results, progress, outcome, run)
         try:

@@ -1,0 +1,168 @@
+"""What a launcher, a sweeper and a callback are: the typed contracts plugins implement.
+
+Each contract is a small base class whose docstring says who calls it, what it gets,
+what it returns and what it must not do. `hydria.plugin_registry` checks a plugin
+against its contract when a config names it, and says exactly what is missing.
+
+The order of a sweep: the runner composes the sweep's base config, builds the sweeper
+and the launcher the `hydra` node names, and calls `Sweeper.sweep` with a
+`SweepSession`. The sweeper decides which jobs run (their overrides) and hands them to
+the session; the session composes each job, numbers it, records it in `results.jsonl`,
+skips what an earlier run completed (`--resume`), and gives the specs to
+`Launcher.launch`, which runs them wherever they run and reports each through
+`JobEvents`. A new sweeper (an optimiser asking for trials as others end) needs only a
+new `Sweeper`, never a change to the runner.
+
+Layer: beside `runtime` (uses its job records and the override records); everything
+that loads or drives plugins sits above it.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
+
+from omegaconf import DictConfig
+
+from hydria.overrides.model import Override
+from hydria.runtime.job_model import JobReturn, JobSpec
+
+__all__ = [
+    "CALLBACK_HOOKS",
+    "Callback",
+    "JobEvents",
+    "Launcher",
+    "Sweeper",
+    "SweepSession",
+]
+
+
+class JobEvents(Protocol):
+    """How a launcher reports progress, by the job's index in the batch it was given.
+
+    Implemented by hydria's sweep (`hydria.multirun`); a launcher only calls it.
+    """
+
+    def started(self, index: int, environment: Mapping[str, str]) -> None:
+        """The job began (`environment`: what the launcher exported for it, e.g. GPUs)."""
+
+    def finished(self, index: int, result: JobReturn) -> None:
+        """The job ended: completed, failed, or lost with its worker (`WorkerDied`)."""
+
+    def submitted(self, index: int, info: Mapping[str, Any]) -> None:
+        """The job was handed to an engine that runs it after `launch` returns (a cluster
+        sweep that does not wait). `info` says where, as JSON-able values: `engine`
+        and `job_id`, and whatever else asking the engine needs. It is data only: how
+        a job's live state is read is decided by hydria from the engine's name, in a
+        fixed table (`hydria.launchers.engine_states.ENGINE_STATES`)."""
+
+    def recorder(self, index: int) -> Callable[[JobReturn], None]:
+        """A picklable callable recording the job's end from wherever it runs, for a job
+        that ends after the sweep process is gone (see `submitted`)."""
+
+
+class Launcher(ABC):
+    """Runs jobs: built once per sweep from the `hydra.launcher` node's keys (all but
+    `_target_`) as keyword arguments.
+
+    Called by the sweep session, one batch at a time. A launcher never composes a
+    config and never writes a record: each spec is composed and numbered, and carries
+    its own journal (`JobSpec.journal`), so every launcher keeps the same promises
+    (results as jobs end, failures isolated, resume).
+    """
+
+    def prepare(self, job_count: int) -> None:  # noqa: B027 - optional, empty by design
+        """Start workers ahead, while the first `job_count` jobs are being composed.
+
+        Optional: the default does nothing. Must not run any job.
+        """
+
+    @abstractmethod
+    def launch(self, jobs: Sequence[JobSpec], events: JobEvents) -> None:
+        """Run every job of `jobs`, reporting each through `events` as it starts and as
+        it ends, in whatever order they end; a failing job must not stop the others.
+
+        On KeyboardInterrupt, stop what runs (no job left behind) and let the
+        interrupt propagate: the session records the jobs in flight as interrupted.
+        """
+
+
+class SweepSession(Protocol):
+    """What a sweeper drives a sweep through. Implemented by hydria (`hydria.multirun`);
+    a sweeper only calls it.
+
+    Jobs are numbered in the order the sweeper hands them over; on `--resume`, a job
+    whose number an earlier run completed with the same overrides is not run again.
+    """
+
+    def group_options(self, group: str) -> list[str]:
+        """A config group's options (for `glob()`), from the app's search path."""
+
+    def run_batches(self, batches: Sequence[Sequence[Sequence[Override]]]) -> None:
+        """Run a sweep whose every job is known now: batch after batch, each batch's
+        jobs composed before any of them runs (a bad option fails early). Returns
+        when every job has ended; the outcome is the session's to report."""
+
+
+class Sweeper(ABC):
+    """Decides which jobs a sweep runs: built once per sweep from the `hydra.sweeper`
+    node's keys (all but `_target_`) as keyword arguments.
+
+    Called by the runner with the command line's task overrides (hydra overrides
+    apply to every job and are not the sweeper's). It must not compose, launch or
+    record anything itself: it hands jobs to the session.
+    """
+
+    @abstractmethod
+    def sweep(self, overrides: Sequence[Override], session: SweepSession) -> None:
+        """Run the sweep of `overrides` through `session`.
+
+        Raises:
+            hydria.errors.OverrideError: an override cannot be swept by this sweeper.
+        """
+
+
+# The hooks hydria calls, in the order a run or a sweep sees them.
+CALLBACK_HOOKS = (
+    "on_run_start",
+    "on_multirun_start",
+    "on_compose_config",
+    "on_job_start",
+    "on_job_end",
+    "on_run_end",
+    "on_multirun_end",
+)
+
+
+class Callback:
+    """Hooks around runs, sweeps and jobs (`hydra.callbacks`): override those you need;
+    all of them do nothing here. Subclassing is optional: any object with some of
+    these methods is a callback.
+
+    `config` is the full config of the run, sweep or job, `hydra` node included. Each
+    entry of `hydra.callbacks` is built once per run or sweep; the `*_end` hooks run in
+    reverse config order. A hook that raises is reported as a warning and costs
+    neither the run nor the other callbacks. A hook must not change `config`.
+    """
+
+    def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Before the single job of a run."""
+
+    def on_run_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """After the single job of a run (`job_return` in kwargs)."""
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Before the first job of a sweep."""
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """After the last job of a sweep."""
+
+    def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """In the job, just before the task (`task_function` in kwargs)."""
+
+    def on_job_end(self, config: DictConfig, job_return: Any, **kwargs: Any) -> None:
+        """In the job, just after the task, with how it went."""
+
+    def on_compose_config(self, config: DictConfig, **kwargs: Any) -> None:
+        """After each composition (`config_name`, `overrides` in kwargs)."""

@@ -1,0 +1,259 @@
+"""The `.hydra/*.yaml` text of a config, byte for byte `OmegaConf.to_yaml`'s, with the YAML
+of each entry remembered across the jobs of a sweep.
+
+Most of a sweep's `hydra.yaml` (and often most of its `config.yaml`) is the same for
+every job: only a few entries (`hydra.job.num`, `hydra.runtime.output_dir`, the swept
+keys) change. The mappings of the top `_DEPTH` levels are taken entry by entry; each
+entry's text is kept, keyed on its exact content (types and float spellings included:
+`1`, `True` and `1.0` are different keys), and only the entries not seen before are
+emitted, all in one `yaml.dump_all` call.
+
+Why joining entry texts gives `to_yaml`'s text: in a block mapping, PyYAML emits each
+key and its value from the same column whatever the siblings are, and an entry is
+emitted under the same enclosing keys as in the whole document, so line folding (which
+depends on the column) is the same. What could break that is guarded: a value shared by
+two entries would become an anchor and an alias (the content is built afresh for every
+dump and scalars are never aliased; content that is not plain dicts, lists and scalars
+is dumped whole), an open-ended scalar would end the stream with `...`, a key PyYAML
+quotes would not be the `key:` line assumed, and a `---` line of a value's own would
+split `dump_all`'s output wrongly; in each case the whole document is dumped instead.
+A representer added to OmegaConf's dumper changes the key, so it never meets text
+emitted before it. `tests/runtime/test_config_yaml.py` compares the texts with
+`to_yaml` on OmegaConf 2.3 and 2.4 over unicode, multi-line and quoted strings, `???`,
+interpolations, null, floats, bool-like strings and random configs changing job to job.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import omegaconf
+import yaml
+from omegaconf import Container, DictConfig
+from omegaconf._utils import get_omega_conf_dumper
+from omegaconf.basecontainer import BaseContainer
+
+from hydria.runtime.plain_content import NOT_PLAIN, plain_content
+
+__all__ = ["config_yaml", "wrapped_yaml"]
+
+#: OmegaConf 2.4 escapes a literal '???' string when dumping (`to_yaml` passes
+#: `encode_missing_literals`, which 2.3's `_to_content` does not take).
+_OMEGACONF_2_4 = tuple(int(part) for part in omegaconf.__version__.split(".")[:2]) >= (2, 4)
+
+#: entry texts kept, least recently used dropped first: a few sweeps' worth
+_SIZE = 4096
+_texts: OrderedDict[Hashable, str] = OrderedDict()
+#: mapping levels (below the document) taken entry by entry
+_DEPTH = 3
+#: whether a key is emitted plainly, per enclosing keys (a handful per app)
+_keys: dict[Hashable, bool] = {}
+_lock = threading.Lock()
+
+_SCALARS = (str, int, bool, type(None))
+
+
+#: `to_yaml`'s options for `_to_content` (2.4: a literal '???' string is escaped)
+_OPTIONS: dict[str, Any] = {"resolve": False, "throw_on_missing": False, "enum_to_str": True}
+if _OMEGACONF_2_4:
+    _OPTIONS["encode_missing_literals"] = True
+
+
+def _content(node: Container) -> Any:
+    """What `to_yaml` dumps for `node`: its unresolved content, enums as names.
+
+    Read from the nodes' storage when they hold plain data (`plain_content`), else
+    through `BaseContainer._to_content`, which `to_yaml` calls with these options
+    (OmegaConf 2.1-2.4; `tests/internals/test_private_routes.py` pins it)."""
+    plain = plain_content(node)
+    return BaseContainer._to_content(node, **_OPTIONS) if plain is NOT_PLAIN else plain
+
+
+def _dump(data: Any) -> str:
+    text: str = yaml.dump(
+        data,
+        default_flow_style=False,
+        allow_unicode=True,
+        sort_keys=False,
+        Dumper=get_omega_conf_dumper(),
+    )
+    return text
+
+
+def _frozen(value: Any) -> Hashable | None:
+    """`value` as an exact, hashable key (None: it cannot be keyed exactly)."""
+    kind = type(value)
+    if kind is dict:
+        items = []
+        for key, item in value.items():
+            frozen_key, frozen_item = _frozen(key), _frozen(item)
+            if frozen_key is None or frozen_item is None:
+                return None
+            items.append((frozen_key, frozen_item))
+        return (dict, tuple(items))
+    if kind is list:
+        entries = []
+        for item in value:
+            frozen_item = _frozen(item)
+            if frozen_item is None:
+                return None
+            entries.append(frozen_item)
+        return (list, tuple(entries))
+    if kind is float:
+        return (float, repr(value))  # -0.0 == 0.0 and nan != nan, but their texts differ
+    if kind in _SCALARS:
+        return (kind, value)
+    return None
+
+
+def _dumper_stamp() -> Hashable:
+    dumper = get_omega_conf_dumper()
+    return (
+        id(dumper),
+        tuple(dumper.yaml_representers.items()),
+        tuple(dumper.yaml_multi_representers.items()),
+    )
+
+
+def _wrap(path: tuple[str, ...], section: dict[Any, Any]) -> dict[Any, Any]:
+    for key in reversed(path):
+        section = {key: section}
+    return section
+
+
+def _headers(path: tuple[str, ...]) -> str:
+    return "".join(f"{'  ' * depth}{key}:\n" for depth, key in enumerate(path))
+
+
+def _simple_key(path: tuple[str, ...], key: str, stamp: Hashable) -> bool:
+    """Whether a mapping under `key` is emitted as a `key:` line then its entries, indented:
+    true of plain keys (not of `'on'`, `null`, `a: b`, which PyYAML quotes)."""
+    memo_key = ("key", path, key, stamp)
+    known = _keys.get(memo_key)
+    if known is None:
+        sample = _dump(_wrap((*path, key), {"k": 1}))
+        known = sample == f"{_headers((*path, key))}{'  ' * (len(path) + 1)}k: 1\n"
+        if len(_keys) > _SIZE:
+            _keys.clear()
+        _keys[memo_key] = known
+    return known
+
+
+@dataclass(slots=True)
+class _Missing:
+    """An entry whose text is not remembered: emitted with the others of its document."""
+
+    path: tuple[str, ...]
+    document: dict[Any, Any]
+    memo_key: Hashable
+    text: str = ""
+
+
+def _collect(
+    content: dict[Any, Any],
+    path: tuple[str, ...],
+    stamp: Hashable,
+    parts: list[str | _Missing],
+) -> bool:
+    """Append the texts (or `_Missing` entries) of the mapping at `path` to `parts`;
+    False when there is no shortcut (dump the whole document).
+
+    A non-empty mapping near the top is taken entry by entry, so a job that changes one
+    value of `hydra.runtime` emits that value alone."""
+    for key, value in content.items():
+        if (
+            type(value) is dict
+            and value
+            and len(path) < _DEPTH
+            and type(key) is str
+            and _simple_key(path, key, stamp)
+        ):
+            parts.append(f"{'  ' * len(path)}{key}:\n")
+            if not _collect(value, (*path, key), stamp, parts):
+                return False
+            continue
+        frozen = _frozen({key: value})
+        if frozen is None:  # not plain data: it could be aliased with another entry
+            return False
+        memo_key = (path, frozen, stamp)
+        with _lock:
+            text = _texts.get(memo_key)
+            if text is not None:
+                _texts.move_to_end(memo_key)
+        parts.append(text if text is not None else _Missing(path, {key: value}, memo_key))
+    return True
+
+
+def _emit(missing: list[_Missing]) -> bool:
+    """Emit the missing entries, all in one `dump_all` (one document each: a call costs
+    more than a small entry), and remember their texts; False if one is not emitted as
+    it is in the whole document."""
+    documents = [_wrap(m.path, m.document) for m in missing]
+    if len(documents) == 1:
+        texts = [_dump(documents[0])]
+    else:
+        dumped: str = yaml.dump_all(
+            documents,
+            default_flow_style=False,
+            allow_unicode=True,
+            sort_keys=False,
+            Dumper=get_omega_conf_dumper(),
+        )
+        lines: list[list[str]] = [[]]
+        for line in dumped.splitlines(keepends=True):
+            if line == "---\n":  # each document after the first starts with it
+                lines.append([])
+            else:
+                lines[-1].append(line)
+        texts = ["".join(document) for document in lines]
+        if len(texts) != len(documents):  # a '---' line of a value's own: no shortcut
+            return False
+    for entry, text in zip(missing, texts, strict=True):
+        header = _headers(entry.path)
+        if not text.startswith(header) or text.endswith("...\n"):
+            return False  # an open-ended scalar: the document would end with '...'
+        entry.text = text[len(header) :]
+    with _lock:
+        for entry in missing:
+            _texts[entry.memo_key] = entry.text
+        while len(_texts) > _SIZE:
+            _texts.popitem(last=False)
+    return True
+
+
+def _entries_text(content: dict[Any, Any], path: tuple[str, ...], stamp: Hashable) -> str | None:
+    """The text of the entries of the mapping at `path` (None: dump it whole)."""
+    parts: list[str | _Missing] = []
+    if not _collect(content, path, stamp, parts):
+        return None
+    missing = [part for part in parts if isinstance(part, _Missing)]
+    if missing and not _emit(missing):
+        return None
+    return "".join(part if isinstance(part, str) else part.text for part in parts)
+
+
+def config_yaml(config: Container) -> str:
+    """`OmegaConf.to_yaml(config)`, byte for byte."""
+    content = _content(config)
+    if isinstance(content, dict) and content and isinstance(config, DictConfig):
+        text = _entries_text(content, (), _dumper_stamp())
+        if text is not None:
+            return text
+    return _dump(content)
+
+
+def wrapped_yaml(config: DictConfig, key: str) -> str:
+    """`OmegaConf.to_yaml(OmegaConf.masked_copy(config, key))`, byte for byte, without the
+    masked copy (deep-copying the whole config costs more than dumping it, once per job)."""
+    content = _content(config[key])
+    if isinstance(content, dict) and content:
+        stamp = _dumper_stamp()
+        if _simple_key((), key, stamp):
+            text = _entries_text(content, (key,), stamp)
+            if text is not None:
+                return f"{key}:\n{text}"
+    return _dump({key: content})

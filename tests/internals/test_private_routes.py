@@ -1,0 +1,238 @@
+"""The private parts of OmegaConf, logging and CPython that hydria relies on, pinned.
+
+Each use of a private name in `src/hydria` either has a public replacement or is kept
+for a reason written where it is used (speed, or no public route). These tests check
+that each kept one still exists and behaves as that code assumes, on the installed
+OmegaConf and Python, so an upgrade that changes one fails here, by name, instead of
+in a user's run. The public routes that replaced private ones are pinned too, where
+the replacement leans on a detail (`items_ex(resolve=False)` giving raw values).
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import logging.config
+import pickle
+import sys
+import traceback
+import types
+import weakref
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import omegaconf
+import pytest
+from omegaconf import DictConfig, ListConfig, OmegaConf
+from omegaconf.basecontainer import BaseContainer
+
+from hydria.config_resolve import resolve_keeping_missing
+from hydria.runtime import logging_tables
+from hydria.runtime.config_yaml import _OMEGACONF_2_4
+from hydria.runtime.job import _task_config
+from hydria.runtime.logging_setup import restore_logging, snapshot_logging
+from hydria.runtime.output_dir import _hydra_yaml
+
+
+@pytest.fixture
+def clean_logging() -> Iterator[None]:
+    state = snapshot_logging()
+    try:
+        yield
+    finally:
+        restore_logging(state)
+
+
+# --- logging's tables (hydria.runtime.logging_tables) ---------------------------------
+
+
+def test_logging_lock_is_the_reentrant_module_lock() -> None:
+    lock = logging_tables.logging_lock()
+    assert lock is logging._lock  # type: ignore[attr-defined]
+    with lock, lock:  # reentrant: logging takes it again inside (addHandler, ...)
+        pass
+
+
+def test_every_new_handler_is_in_the_handler_list(clean_logging: None) -> None:
+    refs = logging_tables.handler_refs()
+    assert isinstance(refs, list)
+    handler = logging.NullHandler()
+    assert isinstance(refs[-1], weakref.ReferenceType)
+    assert refs[-1]() is handler
+
+
+def test_a_named_handler_is_in_the_names_table(clean_logging: None) -> None:
+    names = logging_tables.handler_names()
+    assert isinstance(names, weakref.WeakValueDictionary)
+    handler = logging.NullHandler()
+    handler.name = "hydria-private-routes"
+    assert names["hydria-private-routes"] is handler
+    if sys.version_info >= (3, 12):
+        assert logging.getHandlerByName("hydria-private-routes") is handler
+
+
+def test_dict_config_clears_the_same_tables_as_forget_all_handlers(clean_logging: None) -> None:
+    # apply_simple does what dictConfig does first: if dictConfig stops clearing these
+    # tables (or clears others), the two differ and the fast path must follow
+    assert callable(getattr(logging.config, "_clearExistingHandlers", None))
+    for forget in (
+        lambda: logging.config.dictConfig({"version": 1, "incremental": False}),
+        lambda: _locked_forget(),
+    ):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.name = "hydria-doomed"
+        forget()
+        assert "hydria-doomed" not in logging_tables.handler_names()
+        assert all(ref() is not handler for ref in logging_tables.handler_refs())
+
+
+def _locked_forget() -> None:
+    with logging_tables.logging_lock():
+        logging_tables.forget_all_handlers()
+
+
+def test_level_names_are_logging_own() -> None:
+    levels = logging_tables.level_names()
+    assert levels == logging._nameToLevel
+    assert levels["INFO"] == logging.INFO and "WARN" in levels
+
+
+# --- OmegaConf: DictConfig._content (runtime/job.py's task config) ----------------------
+
+
+def test_dict_config_content_is_the_ordered_dict_of_its_children() -> None:
+    cfg = OmegaConf.create({"hydra": {"a": 1}, "x": 1, "y": {"z": "${x}"}})
+    content = cfg._content
+    assert isinstance(content, dict)
+    assert list(content) == ["hydra", "x", "y"]
+    assert content["y"] is cfg._get_node("y")
+
+
+def test_the_task_config_is_built_without_touching_the_composed_one() -> None:
+    cfg = OmegaConf.create({"hydra": {"a": 1}, "x": 1, "y": {"z": "${x}"}, "t": "${now:%f}"})
+    OmegaConf.set_struct(cfg, True)
+    before = OmegaConf.to_yaml(cfg)
+    task = _task_config(cfg)
+    assert list(task) == ["x", "y", "t"] and task.y.z == 1
+    assert OmegaConf.is_struct(task)
+    assert OmegaConf.to_yaml(cfg) == before
+    assert list(cfg._content) == ["hydra", "x", "y", "t"]  # same order, same nodes
+
+
+# --- OmegaConf: BaseContainer._to_content (runtime/output_dir.py's hydra.yaml) ---------
+
+
+def test_to_content_takes_what_hydra_yaml_passes() -> None:
+    params = inspect.signature(BaseContainer._to_content).parameters
+    assert {"resolve", "throw_on_missing", "enum_to_str"} <= set(params)
+    # the version check stands for this parameter: 2.4 added it
+    assert ("encode_missing_literals" in params) == _OMEGACONF_2_4
+    assert omegaconf.__version__.startswith(("2.3.", "2.4."))
+
+
+def test_hydra_yaml_is_to_yaml_of_the_masked_copy() -> None:
+    cfg = OmegaConf.create(
+        {
+            "hydra": {
+                "a": "???",
+                "b": "\\???",
+                "c": "${x}",
+                "d": [1, {"e": None}],
+                "f": "héllo",
+                "g": 1.5,
+            },
+            "x": 1,
+        }
+    )
+    assert _hydra_yaml(cfg) == OmegaConf.to_yaml(OmegaConf.masked_copy(cfg, "hydra"))
+
+
+# --- OmegaConf: public routes that replaced `_get_node` (origin, parse, help) -----------
+
+
+def test_items_ex_unresolved_gives_raw_values_and_child_containers() -> None:
+    cfg = OmegaConf.create({"m": "???", "i": "${x}", "x": 1, "d": {"k": 1}, "l": [1]})
+    values = dict(cfg.items_ex(resolve=False))
+    assert values["m"] == "???" and values["i"] == "${x}" and values["x"] == 1
+    assert values["d"] is cfg._get_node("d") and isinstance(values["l"], ListConfig)
+    assert dict(cfg.items_ex(resolve=False, keys=["i"])) == {"i": "${x}"}
+    assert "m" in cfg.keys() and "m" not in cfg  # noqa: SIM118 - the difference origin.py needs
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        pytest.param({"a": "${b}", "b": "???"}, {"a": "???", "b": "???"}, id="to_missing"),
+        pytest.param(
+            {"n": {"a": "${b}", "c": "${d}"}, "b": "???", "d": 1},
+            {"n": {"a": "???", "c": 1}, "b": "???", "d": 1},
+            id="nested",
+        ),
+        pytest.param(
+            {"l": ["${b}", "${d}", ["${d}"]], "b": "???", "d": 2},
+            {"l": ["???", 2, [2]], "b": "???", "d": 2},
+            id="list",
+        ),
+        pytest.param({"a": "${b}", "b": 3}, {"a": 3, "b": 3}, id="plain"),
+    ],
+)
+def test_resolve_keeping_missing(content: dict[str, Any], expected: dict[str, Any]) -> None:
+    cfg = OmegaConf.create(content)
+    resolve_keeping_missing(cfg)
+    assert OmegaConf.to_container(cfg) == expected
+
+
+@dataclass
+class _Typed:
+    child: dict[str, int] = field(default_factory=lambda: {"a": 1})
+
+
+# --- OmegaConf: the Node API used where no public route exists --------------------------
+
+
+def test_the_node_api_hydria_uses_is_there() -> None:
+    # instantiation/build.py, runtime/context.py, runtime/job_model.py, app/help.py,
+    # runtime/logging_setup.py, validation/check.py read a node's parent, full key,
+    # flags, metadata and none-ness; OmegaConf has no public getter for any of them
+    cfg = OmegaConf.structured(_Typed)
+    child = cfg._get_node("child")
+    assert isinstance(child, DictConfig)
+    assert child._get_parent() is cfg and cfg._get_parent() is None
+    assert child._get_full_key("a") == "child.a" and child._key() == "child"
+    assert cfg._metadata.object_type is _Typed
+    assert not child._is_none() and OmegaConf.create({"n": None})._get_node("n")._is_none()
+    free = OmegaConf.create({"a": 1})
+    free._set_flag(["struct", "readonly"], [True, False])
+    assert OmegaConf.is_struct(free) and not OmegaConf.is_readonly(free)
+    free._set_parent(cfg)
+    assert free._get_parent() is cfg
+    from omegaconf._utils import get_omega_conf_dumper, is_structured_config
+
+    assert is_structured_config(_Typed) and not is_structured_config({})
+    assert callable(get_omega_conf_dumper)
+
+
+def test_caller_frames_come_from_sys_getframe() -> None:
+    # app/api.py finds the caller's file (relative config paths) through sys._getframe
+    assert sys._getframe(0).f_code.co_filename == __file__
+
+
+# --- CPython + cloudpickle: rewriting `__code__` (launchers/remote.py) ----------------
+
+
+def test_cloudpickle_sends_main_code_as_dynamic_code_and_the_rewrite_restores_it() -> None:
+    cloudpickle = pytest.importorskip("cloudpickle")
+    from hydria.launchers.remote import SourcedTask
+
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    source = "def task(cfg):\n    return 1 / cfg\n"
+    exec(compile(source, "/somewhere/app.py", "exec"), namespace)  # noqa: S102 - a fixed text
+    task = namespace["task"]
+    sent = pickle.loads(cloudpickle.dumps(SourcedTask(task)))  # as a worker gets it
+    assert sent.task.__code__.co_filename == "<dynamic-code>"  # what cloudpickle does today
+    with pytest.raises(ZeroDivisionError) as raised:
+        sent(0)
+    frames = traceback.extract_tb(raised.value.__traceback__)
+    assert frames[-1].filename == "/somewhere/app.py" and frames[-1].lineno == 2
+    assert isinstance(sent.task.__code__, types.CodeType)

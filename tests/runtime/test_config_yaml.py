@@ -1,0 +1,218 @@
+"""`config_yaml` / `wrapped_yaml` give `OmegaConf.to_yaml`'s text byte for byte, the first
+time and when their sections come from the memo, and a section's text never stands
+for a section whose content differs (in value, type or float spelling)."""
+
+from __future__ import annotations
+
+import enum
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from omegaconf import MISSING, DictConfig, OmegaConf
+
+from hydria.runtime.config_yaml import config_yaml, wrapped_yaml
+
+
+class Color(enum.Enum):
+    RED = 1
+
+
+_LONG = "word " * 40
+_VALUES: list[Any] = [
+    "plain",
+    "héllo wörld ✓ 日本語",
+    "multi\nline\n",
+    "multi\nline without end",
+    "trailing newlines\n\n",
+    'it\'s "quoted"',
+    "'single'",
+    "???",
+    "\\???",
+    "${x}",
+    "${oc.env:HOME,/tmp}/${now:%Y-%m-%d}",
+    None,
+    1,
+    0,
+    -1,
+    1.5,
+    -0.0,
+    0.0,
+    1e300,
+    float("inf"),
+    float("nan"),
+    True,
+    False,
+    "true",
+    "yes",
+    "on",
+    "null",
+    "~",
+    "1",
+    "1.0",
+    "0x10",
+    "1e3",
+    "",
+    " leading space",
+    "trailing space ",
+    "colon: inside",
+    "- dash",
+    "# hash",
+    "tab\there",
+    "ends with...",
+    "...",
+    "---",
+    "a\n---\nb",
+    "---\n",
+    "- x\n---",
+    _LONG,
+    "x" * 200,
+    "\x07bell",
+    "\u2028sep",
+    [],
+    {},
+    [1, "a", None, [2, {"b": "c"}]],
+    {"nested": {"deep": [_LONG, "???", 2.5]}},
+]
+
+
+def _configs() -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for index, value in enumerate(_VALUES):
+        out.append(
+            {
+                "hydra": {"run": {"dir": "out"}, "job": {"name": "x", "v": value}, "same": 1},
+                "a": value,
+                "b": {"k": value, "list": [value, value]},
+                "x": 1,
+                f"key_{index}": "z",
+            }
+        )
+    return out
+
+
+@pytest.mark.parametrize("content", _configs(), ids=lambda c: repr(c["a"])[:30])
+@pytest.mark.parametrize("rounds", [1, 2])
+def test_the_text_is_to_yaml_s_on_a_miss_and_on_a_hit(content: dict[str, Any], rounds: int) -> None:
+    cfg = OmegaConf.create(content)
+    for _ in range(rounds):
+        assert config_yaml(cfg) == OmegaConf.to_yaml(cfg)
+        assert wrapped_yaml(cfg, "hydra") == OmegaConf.to_yaml(OmegaConf.masked_copy(cfg, "hydra"))
+
+
+def test_sections_that_differ_only_in_type_or_float_spelling_each_get_their_text() -> None:
+    # equal in Python (1 == 1.0 == True, -0.0 == 0.0) but written differently
+    for value in [1, 1.0, True, -0.0, 0.0, "1", None, "null"]:
+        cfg = OmegaConf.create({"hydra": {"job": {"num": value}}, "v": value, "w": [value]})
+        assert config_yaml(cfg) == OmegaConf.to_yaml(cfg)
+        expected = OmegaConf.to_yaml(OmegaConf.masked_copy(cfg, "hydra"))
+        assert wrapped_yaml(cfg, "hydra") == expected
+
+
+def test_a_job_s_own_hydra_values_are_written_not_an_earlier_job_s() -> None:
+    texts = set()
+    for num in range(5):
+        cfg = OmegaConf.create(
+            {"hydra": {"sweep": {"dir": "d"}, "job": {"num": num}, "mode": f"m{num % 2}"}}
+        )
+        text = wrapped_yaml(cfg, "hydra")
+        assert text == OmegaConf.to_yaml(OmegaConf.masked_copy(cfg, "hydra"))
+        texts.add(text)
+    assert len(texts) == 5
+
+
+@dataclass
+class Inner:
+    color: Color = Color.RED
+    missing: str = "???"
+    unset: Color = MISSING
+    maybe: Color | None = None
+    linked: Color = "${.color}"  # type: ignore[assignment]
+    items: list[int] = field(default_factory=lambda: [1, 2])
+
+
+@dataclass
+class Root:
+    inner: Inner = field(default_factory=Inner)
+    name: str = "n"
+
+
+def test_a_structured_config_with_enums_and_missing_values() -> None:
+    cfg = OmegaConf.structured(Root)
+    for _ in range(2):
+        assert config_yaml(cfg) == OmegaConf.to_yaml(cfg)
+        assert wrapped_yaml(cfg, "inner") == OmegaConf.to_yaml(OmegaConf.masked_copy(cfg, "inner"))
+
+
+def test_a_non_dict_root_and_empty_nodes() -> None:
+    for cfg in [
+        OmegaConf.create([]),
+        OmegaConf.create(["a", 1]),
+        OmegaConf.create({}),
+        OmegaConf.create({"hydra": {}}),
+    ]:
+        assert config_yaml(cfg) == OmegaConf.to_yaml(cfg)
+        if isinstance(cfg, DictConfig) and "hydra" in cfg:
+            masked = OmegaConf.masked_copy(cfg, "hydra")
+            assert wrapped_yaml(cfg, "hydra") == OmegaConf.to_yaml(masked)
+
+
+def test_a_representer_added_to_the_dumper_is_not_bypassed_by_remembered_text() -> None:
+    from omegaconf._utils import get_omega_conf_dumper
+
+    cfg = OmegaConf.create({"a": "value", "b": 2})
+    assert config_yaml(cfg) == OmegaConf.to_yaml(cfg)
+    dumper = get_omega_conf_dumper()
+    saved = dict(dumper.yaml_representers)
+    try:
+        dumper.add_representer(int, lambda d, v: d.represent_scalar("tag:yaml.org,2002:int", "0o1"))
+        assert "0o1" in OmegaConf.to_yaml(cfg)
+        assert config_yaml(cfg) == OmegaConf.to_yaml(cfg)
+    finally:
+        dumper.yaml_representers = saved
+
+
+@pytest.mark.parametrize("content", _configs()[:12], ids=lambda c: repr(c["a"])[:30])
+def test_the_content_read_from_the_nodes_is_to_content_s(content: dict[str, Any]) -> None:
+    from omegaconf.basecontainer import BaseContainer
+
+    from hydria.runtime.config_yaml import _OPTIONS, _content
+
+    cfg = OmegaConf.create(content)
+    cfg.e = Color.RED  # an enum leaf: that mapping is converted by OmegaConf
+    cfg.b.m = "???"
+    for node in [cfg, cfg.hydra, cfg.b]:
+        expected = BaseContainer._to_content(node, **_OPTIONS)
+        assert repr(_content(node)) == repr(expected)  # repr: 1 and 1.0 and True differ
+
+
+def _random_tree(rng: random.Random, depth: int) -> dict[str, Any]:
+    tree: dict[str, Any] = {}
+    for index in range(rng.randint(1, 5)):
+        key = rng.choice(["a", "b", "on", "null", "k k", "x:y", "ключ", f"k{index}"])
+        if depth > 0 and rng.random() < 0.4:
+            tree[key] = _random_tree(rng, depth - 1)
+        elif rng.random() < 0.1:
+            tree[key] = [rng.choice(_VALUES[:46]), {"i": rng.choice(_VALUES[:46])}]
+        else:
+            tree[key] = rng.choice(_VALUES[:46])
+    return tree
+
+
+def test_sweeps_of_random_configs_whose_values_change_from_job_to_job() -> None:
+    rng = random.Random(20261203)
+    for _ in range(30):
+        base = {"hydra": _random_tree(rng, 3), **_random_tree(rng, 3)}
+        for _job in range(4):  # a few values change per job, the rest is remembered
+            cfg = OmegaConf.create(base)
+            assert config_yaml(cfg) == OmegaConf.to_yaml(cfg)
+            masked = OmegaConf.masked_copy(cfg, "hydra")
+            assert wrapped_yaml(cfg, "hydra") == OmegaConf.to_yaml(masked)
+            node = base["hydra"]
+            while isinstance(node, dict) and node:
+                key = rng.choice(list(node))
+                if not isinstance(node[key], dict) or not node[key]:
+                    node[key] = rng.choice(_VALUES[:46])
+                    break
+                node = node[key]
