@@ -1,0 +1,153 @@
+"""A sweep from its base config to its last record: the session a sweeper drives.
+
+`run_sweep` hands the sweeper a `SweepRun` (hydria's `SweepSession`). When the sweeper
+gives it the sweep's jobs, the session takes the sweep directory (its lock, see
+`ownership`), saves the sweep's config or, on `--resume`, waits for what a killed run
+left running and skips what it completed, then runs the jobs through the launcher
+(`execute_sweep`), recording each as it ends. Nothing is created before the sweeper
+has produced its jobs, so a bad sweep override leaves no directory behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from omegaconf import DictConfig
+
+from hydria.multirun.execute import SweepOutcome, execute_sweep
+from hydria.multirun.progress import make_progress
+from hydria.multirun.records import ResultsFile
+from hydria.multirun.resume import completed_jobs, resumable_jobs, set_aside
+from hydria.overrides import Override
+from hydria.plugin_contracts import Launcher, Sweeper
+from hydria.runtime import JobSpec, make_dir, save_sweep_config
+
+__all__ = ["SweepRun", "SweepSetup", "run_sweep"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SweepSetup:
+    """What a sweep needs besides its sweeper, from the app that runs it.
+
+    Attributes:
+        config: the sweep's base config, `hydra` node included.
+        config_name: the primary config's name (for the callbacks).
+        launcher: where the jobs run.
+        compose_job: job number and its overrides (the sweeper's, after the command
+            line's hydra overrides) → its composed, ready spec.
+        group_options: a config group's options (for `glob()`).
+        callbacks: the sweep's `hydra.callbacks` (a `Callbacks`).
+        resume: run only the jobs an earlier run of this sweep did not complete.
+    """
+
+    config: DictConfig
+    config_name: str | None
+    launcher: Launcher
+    compose_job: Callable[[int, Sequence[Override]], JobSpec]
+    group_options: Callable[[str], list[str]]
+    callbacks: Any
+    resume: bool = False
+
+
+class SweepRun:
+    """hydria's `SweepSession`: runs the jobs a sweeper hands over, and keeps what became
+    of them (`outcome`, `total`) for the end-of-sweep report."""
+
+    def __init__(self, setup: SweepSetup) -> None:
+        self.setup = setup
+        self.sweep_dir = Path(str(setup.config.hydra.sweep.dir))
+        self.results = ResultsFile(self.sweep_dir)
+        self.outcome: SweepOutcome | None = None
+        self.total = 0
+        self._lock: Any = None
+        self._started = False
+
+    def group_options(self, group: str) -> list[str]:
+        return self.setup.group_options(group)
+
+    def run_batches(self, batches: Sequence[Sequence[Sequence[Override]]]) -> None:
+        """Run a sweep whose jobs are all known now (see `SweepSession.run_batches`).
+
+        Raises:
+            RuntimeError: called a second time (the whole planned sweep runs at once).
+            hydria.errors.UsageError: `--resume` on a directory without this sweep.
+            hydria.errors.SweepDirInUseError: another process holds the sweep directory.
+        """
+        if self.outcome is not None:
+            raise RuntimeError("SweepSession.run_batches runs a whole planned sweep: call it once")
+        setup = self.setup
+        jobs = [[o.text for o in job] for batch in batches for job in batch]
+        self.total = len(jobs)
+        if setup.resume:  # a sweep to resume is there, with these jobs: checked first
+            completed_jobs(self.results, jobs)
+        self._start()
+        completed = resumable_jobs(self.results, jobs) if setup.resume else {}
+        if not setup.resume:
+            set_aside(self.results)
+            save_sweep_config(setup.config, str(self.sweep_dir))
+        self.results.path.touch()  # a sweep killed before any job ended can be resumed
+        setup.callbacks.notify(
+            "on_multirun_start", config=setup.config, config_name=setup.config_name
+        )
+        self._started = True
+        progress = make_progress(self.total, len(completed))
+        try:
+            self.outcome = execute_sweep(
+                batches,
+                make_spec=setup.compose_job,
+                launcher=setup.launcher,
+                results=self.results,
+                progress=progress,
+                completed=completed,
+            )
+        finally:
+            progress.close()
+
+    def _start(self) -> None:
+        """Create the sweep directory and take its lock, held until the sweep returns."""
+        from hydria.multirun.ownership import SweepLock
+
+        make_dir(str(self.sweep_dir), "hydra.sweep.dir", "the sweep directory")
+        lock = SweepLock(self.sweep_dir)
+        lock.acquire()
+        self._lock = lock
+
+    def close(self) -> None:
+        """Tell the callbacks the sweep ended (if its jobs ran, interrupted or not, as in
+        Hydra), then release the sweep directory."""
+        try:
+            if self._started and self.outcome is not None:
+                setup = self.setup
+                setup.callbacks.notify(
+                    "on_multirun_end",
+                    reverse=True,
+                    config=setup.config,
+                    config_name=setup.config_name,
+                )
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
+
+
+@contextmanager
+def run_sweep(
+    sweeper: Sweeper, overrides: Sequence[Override], setup: SweepSetup
+) -> Iterator[SweepRun]:
+    """Run the sweep `sweeper` makes of `overrides` (the command line's task overrides);
+    yields the finished session, whose directory is released when the block ends.
+
+    Raises:
+        hydria.errors.HydriaError: the sweeper refused an override, or the sweep could not
+            start (each error names what to fix).
+    """
+    session = SweepRun(setup)
+    try:
+        sweeper.sweep(overrides, session)
+        yield session
+    finally:
+        session.close()
