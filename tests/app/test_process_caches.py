@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from omegaconf import OmegaConf
+
 from hydria.app import process_caches
 from hydria.repository import plugin_search_path
+from hydria.runtime import config_yaml
 
 
 def test_the_getters_give_one_cache_until_the_reset_drops_them(tmp_path: Path) -> None:
@@ -19,7 +22,10 @@ def test_the_getters_give_one_cache_until_the_reset_drops_them(tmp_path: Path) -
     conf.write_text("a: 1\n", encoding="utf-8")
     assert files.load(str(conf))[1] == {"a": 1}
     plugin_search_path._FOUND[(("nowhere", 0),)] = ()
+    config_yaml.config_yaml(OmegaConf.create({"a": {"b": 1}}))
+    assert config_yaml._texts
     process_caches.reset_process_caches()
+    assert not config_yaml._texts and not config_yaml._keys
     assert process_caches.parsed_files() is not files
     assert process_caches.app_memos() is not memos
     assert process_caches.compose_api_memos() is not api

@@ -46,8 +46,8 @@ def compose_api_memos() -> Memos:
 
 
 def reset_process_caches() -> None:
-    """Forget every parsed file, memoised config and found search path plugin of this
-    process."""
+    """Forget every parsed file, memoised config, found search path plugin and remembered
+    `.hydra` YAML text of this process."""
     global _parsed_files, _memos, _api_memos
     _parsed_files = None
     _memos = None
@@ -56,3 +56,6 @@ def reset_process_caches() -> None:
     from hydria.repository.plugin_search_path import reset_search_path_plugins
 
     reset_search_path_plugins()
+    from hydria.runtime.config_yaml import forget_yaml_texts
+
+    forget_yaml_texts()

@@ -39,7 +39,7 @@ from omegaconf.basecontainer import BaseContainer
 
 from hydria.runtime.plain_content import NOT_PLAIN, plain_content
 
-__all__ = ["config_yaml", "wrapped_yaml"]
+__all__ = ["config_yaml", "forget_yaml_texts", "wrapped_yaml"]
 
 #: OmegaConf 2.4 escapes a literal '???' string when dumping (`to_yaml` passes
 #: `encode_missing_literals`, which 2.3's `_to_content` does not take).
@@ -53,6 +53,15 @@ _DEPTH = 3
 #: whether a key is emitted plainly, per enclosing keys (a handful per app)
 _keys: dict[Hashable, bool] = {}
 _lock = threading.Lock()
+
+
+def forget_yaml_texts() -> None:
+    """Drop the remembered entry texts (the process-wide caches of this module; see
+    `hydria.app.process_caches.reset_process_caches`)."""
+    with _lock:
+        _texts.clear()
+        _keys.clear()
+
 
 _SCALARS = (str, int, bool, type(None))
 
