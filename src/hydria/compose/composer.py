@@ -8,6 +8,7 @@ value overrides in struct mode, and record what was done in the `hydra` node.
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -305,7 +306,11 @@ def _config_from_defaults(
             version_base,
         )
         key = ("config", with_hydra, tuple(identities), static)
-        cfg = memos.configs.get_or_build(key, build)
+        # Built from files alone, it is kept on disk too, for the next run of the app: a
+        # file's identity is its path and a stamp with a checksum of its bytes; a store
+        # node's holds a token of this process, which another never meets.
+        from_files = all(_is_file_identity(i) for _, _, i in identities)
+        cfg = memos.configs.get_or_build(key, build, keep_first=from_files)
     OmegaConf.set_struct(cfg, True)
     if "hydra" in cfg:
         OmegaConf.set_readonly(cfg.hydra, False)
@@ -321,6 +326,15 @@ def _config_from_defaults(
             with read_write(cfg), open_dict(cfg):
                 del cfg["hydra"]
     return cfg
+
+
+def _is_file_identity(identity: object) -> bool:
+    return (
+        isinstance(identity, tuple)
+        and len(identity) == 2
+        and isinstance(identity[0], str)
+        and os.path.isabs(identity[0])
+    )
 
 
 def compose_config(
