@@ -551,3 +551,17 @@ def test_hydra_attributes_of_errors() -> None:
     missing = hydria.errors.MissingOptionError("no option 'x'")
     assert (missing.missing_cfg_file, missing.options) == (None, None)
     assert isinstance(missing, OSError)  # Hydra's MissingConfigException is an IOError
+
+
+def test_the_testing_suites_declare_their_names() -> None:
+    """`hydria.testing` is public (STYLE §5): what plugin packages import from it is pinned."""
+    import hydria.testing.launchers
+    import hydria.testing.sweepers
+
+    assert hydria.testing.launchers.__all__ == [
+        "APP",
+        "LauncherSuite",
+        "run_sweep_app",
+        "start_sweep_app",
+    ]
+    assert hydria.testing.sweepers.__all__ == ["RecordingSession", "SweeperSuite"]

@@ -30,7 +30,7 @@ from hydria.repository import ConfigRepository, ConfigStore, SearchPathEntry
 from hydria.version import __version__
 from hydria.version_base import CURRENT_VERSION
 
-__all__ = ["App", "AppExit", "Invocation", "make_app"]
+__all__ = ["App", "AppExit", "Invocation", "make_app", "mode_of"]
 
 
 class AppExit(Exception):
@@ -126,6 +126,12 @@ class Invocation:
             sweeps_allowed=sweeps_allowed,
             memos=app_memos(),
         )
+
+
+def mode_of(config: DictConfig) -> str | None:
+    """`hydra.mode` of a composed config by name ("RUN", "MULTIRUN"), or None when unset."""
+    mode = config.hydra.mode
+    return None if mode is None else str(getattr(mode, "name", mode))
 
 
 def make_app(

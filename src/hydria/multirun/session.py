@@ -25,6 +25,7 @@ from hydria.multirun.resume import completed_jobs, resumable_jobs, set_aside
 from hydria.overrides import Override
 from hydria.plugin_contracts import Launcher, Sweeper
 from hydria.runtime import JobSpec, make_dir, save_sweep_config
+from hydria.runtime.callbacks import Callbacks
 
 __all__ = ["SweepRun", "SweepSetup", "run_sweep"]
 
@@ -40,7 +41,7 @@ class SweepSetup:
         compose_job: job number and its overrides (the sweeper's, after the command
             line's hydra overrides) → its composed, ready spec.
         group_options: a config group's options (for `glob()`).
-        callbacks: the sweep's `hydra.callbacks` (a `Callbacks`).
+        callbacks: the sweep's `hydra.callbacks`.
         resume: run only the jobs an earlier run of this sweep did not complete.
     """
 
@@ -49,7 +50,7 @@ class SweepSetup:
     launcher: Launcher
     compose_job: Callable[[int, Sequence[Override]], JobSpec]
     group_options: Callable[[str], list[str]]
-    callbacks: Any
+    callbacks: Callbacks
     resume: bool = False
 
 

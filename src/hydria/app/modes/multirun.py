@@ -12,7 +12,7 @@ from typing import Any
 
 from omegaconf import OmegaConf, open_dict
 
-from hydria.app.application import AppExit, Invocation
+from hydria.app.application import AppExit, Invocation, mode_of
 from hydria.app.modes.info import log_debug_info
 from hydria.app.report import report_task_traceback
 from hydria.builtin import RunMode
@@ -53,8 +53,7 @@ def multirun(invocation: Invocation, *, from_flag: bool) -> list[Any]:
     hydra_overrides = [o for o in invocation.overrides if is_hydra_override(o)]
     task_overrides = [o for o in invocation.overrides if not is_hydra_override(o)]
     if from_flag:
-        mode = cfg.hydra.mode
-        mode = None if mode is None else str(getattr(mode, "name", mode))
+        mode = mode_of(cfg)
         if mode == "RUN":
             warnings.warn(  # Hydra's wording, which users' tests match on
                 "\n\tRunning Hydra app with --multirun, overriding with `hydra.mode=MULTIRUN`.",

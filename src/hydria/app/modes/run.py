@@ -8,7 +8,7 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
-from hydria.app.application import AppExit, Invocation
+from hydria.app.application import AppExit, Invocation, mode_of
 from hydria.app.modes.info import log_debug_info
 from hydria.app.report import report_task_error
 from hydria.builtin import RunMode
@@ -36,8 +36,7 @@ def mode_from_config(invocation: Invocation) -> str | None:
         )
     except Exception:  # noqa: BLE001 - the caller's own composition reports the error
         return None
-    mode = composition.config.hydra.mode
-    return None if mode is None else str(getattr(mode, "name", mode))
+    return mode_of(composition.config)
 
 
 def run(invocation: Invocation) -> Any:
@@ -57,8 +56,8 @@ def run(invocation: Invocation) -> Any:
             return _multirun(invocation)
         raise
     cfg = composition.config
-    mode = cfg.hydra.mode
-    if mode is not None and str(getattr(mode, "name", mode)) == "MULTIRUN":
+    mode = mode_of(cfg)
+    if mode == "MULTIRUN":
         return _multirun(invocation)
     app.validate(composition)
     if mode is None:  # what Hydra's `hydra.mode=RUN` override does, recorded the same way
