@@ -15,12 +15,12 @@ import difflib
 import inspect
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Protocol, cast
 
 from hydria.errors import PluginError
 from hydria.overrides import Override, parse_overrides
 from hydria.plugin_contracts import CALLBACK_HOOKS, JobEvents, Launcher, Sweeper, SweepSession
+from hydria.record_class import record
 from hydria.runtime.job_model import JobSpec
 
 __all__ = [
@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Method:
     """A method as a contract calls it: positional arguments, then keyword ones."""
 

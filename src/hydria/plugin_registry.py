@@ -24,7 +24,6 @@ Layer: above `plugin_contracts` and `runtime`; the app layer calls it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from omegaconf import DictConfig, OmegaConf
@@ -38,6 +37,7 @@ from hydria.plugin_conformance import (
     sweeper_from,
 )
 from hydria.plugin_contracts import Launcher, Sweeper
+from hydria.record_class import record
 from hydria.repository.plugin_search_path import search_path_plugins
 from hydria.repository.unsupported_plugins import unsupported_plugin_message
 from hydria.runtime.callbacks import Callbacks
@@ -64,7 +64,7 @@ PluginKind = Literal["launcher", "sweeper", "callback"]
 NodeKind = Literal["launcher", "sweeper"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Builtin:
     """A plugin hydria ships: `spec` is `module:Class`; `aliases` are the other
     `_target_` names configs use for it (the Hydra plugin it replaces, a shorter

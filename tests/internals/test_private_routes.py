@@ -236,3 +236,24 @@ def test_cloudpickle_sends_main_code_as_dynamic_code_and_the_rewrite_restores_it
     frames = traceback.extract_tb(raised.value.__traceback__)
     assert frames[-1].filename == "/somewhere/app.py" and frames[-1].lineno == 2
     assert isinstance(sent.task.__code__, types.CodeType)
+
+
+# --- OmegaConf's resolver table (hydria.runtime.resolvers.cached_now) -----------------
+
+
+def test_the_resolver_table_maps_each_name_to_its_wrapper_and_registering_replaces_it() -> None:
+    from hydria.runtime import resolvers
+
+    resolvers.register_resolvers()
+    try:
+        table = BaseContainer._resolvers
+        assert isinstance(table, dict)
+        hydrias = table["now"]
+        assert callable(hydrias) and resolvers._registered_now == [hydrias]
+        OmegaConf.clear_resolvers()  # a new table: hydria's `now` is gone from it
+        assert "now" not in BaseContainer._resolvers
+        resolvers.register_resolvers()
+        assert BaseContainer._resolvers["now"] is not hydrias  # a new wrapper ...
+        assert resolvers._registered_now == [BaseContainer._resolvers["now"]]  # ... known
+    finally:
+        resolvers.register_resolvers()

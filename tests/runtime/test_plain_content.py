@@ -8,10 +8,12 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+import omegaconf
 import pytest
 from omegaconf import MISSING, OmegaConf
 from omegaconf.basecontainer import BaseContainer
 
+from hydria.runtime import resolvers
 from hydria.runtime.config_yaml import _OPTIONS
 from hydria.runtime.plain_content import (
     NOT_PLAIN,
@@ -19,6 +21,7 @@ from hydria.runtime.plain_content import (
     reference_text,
     resolved_container,
 )
+from hydria.runtime.resolvers import register_resolvers
 
 
 class Mode(enum.Enum):
@@ -176,3 +179,84 @@ def test_an_interpolated_node_is_its_string_unresolved_and_left_to_omegaconf_res
     _same(plain_content(cfg), BaseContainer._to_content(cfg, **_OPTIONS))
     assert plain_content(cfg, resolve_in=cfg) is NOT_PLAIN
     _same(resolved_container(cfg), OmegaConf.to_container(cfg, resolve=True))
+
+
+# --- `${now:...}` in directory strings --------------------------------------------------
+
+_NOW_TEXTS = [
+    "outputs/${now:%Y-%m-%d}/${now:%H-%M-%S}",
+    "multirun/${now:%Y-%m-%d_%H-%M-%S-%f}/${hydra.job.name}",
+    "${now:%f}",
+    "${now:%Y.%m/%d}x",
+    # forms the fast route leaves to OmegaConf's grammar
+    "${now: %f}",
+    "${now:'%f'}",
+    "${now:%H:%M:%f}",
+    "${now:%f,%f}",
+    "${now:2020}",
+    "${now:}",
+    "${now:\\%f}",
+    "${oc.env:HOME}/${now:%f}",
+]
+
+
+@pytest.fixture
+def hydria_resolvers() -> Any:
+    register_resolvers()
+    yield
+    register_resolvers()
+
+
+def _now_config(text: str) -> Any:
+    return OmegaConf.create({"hydra": {"job": {"name": "app"}}, "dir": text})
+
+
+@pytest.mark.parametrize("text", _NOW_TEXTS)
+def test_now_read_fast_is_what_omegaconf_resolves_afterwards(
+    text: str, hydria_resolvers: None
+) -> None:
+    """The fast route stores the timestamp in the config's resolver cache under the key
+    OmegaConf uses, so resolving through OmegaConf later gives the very same text
+    (down to the microsecond of `%f`)."""
+    cfg = _now_config(text)
+    fast = reference_text(cfg, text)
+    if fast is not None:
+        assert fast == OmegaConf.select(cfg, "dir")
+        assert fast == OmegaConf.to_container(cfg, resolve=True)["dir"]
+    # the same config resolved by OmegaConf first: the fast route reads its timestamps
+    cfg = _now_config(text)
+    try:
+        expected = OmegaConf.select(cfg, "dir")
+    except Exception:  # noqa: BLE001 - OmegaConf refuses it: the fast route must too
+        assert reference_text(cfg, text) is None
+        return
+    got = reference_text(cfg, text)
+    assert got is None or got == expected
+
+
+def test_the_default_directories_are_read_without_the_grammar(
+    hydria_resolvers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import omegaconf.grammar_parser
+
+    def no_grammar(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("OmegaConf's grammar was used")
+
+    monkeypatch.setattr(omegaconf.grammar_parser, "parse", no_grammar)
+    for text in _NOW_TEXTS[:4]:
+        assert reference_text(_now_config(text), text) is not None
+
+
+def test_a_now_resolver_of_the_user_s_own_is_called_by_omegaconf(
+    hydria_resolvers: None,
+) -> None:
+    at_least_2_4 = tuple(int(p) for p in omegaconf.__version__.split(".")[:2]) >= (2, 4)
+    register = getattr(OmegaConf, "register_resolver" if at_least_2_4 else "register_new_resolver")
+    register("now", lambda pattern: f"mine-{pattern}", replace=True)
+    try:
+        cfg = _now_config("out/${now:%Y}")
+        assert reference_text(cfg, "out/${now:%Y}") is None
+        assert OmegaConf.select(cfg, "dir") == "out/mine-%Y"
+    finally:  # hydria's own `now` back, as an app start would put it
+        resolvers._register("now", resolvers._now, True)
+    assert reference_text(_now_config("out/${now:%Y}"), "out/${now:%Y}") is not None

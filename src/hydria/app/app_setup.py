@@ -11,11 +11,11 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from hydria.builtin import BUILTIN_CONF_PACKAGE
 from hydria.errors import MissingConfigError
+from hydria.record_class import record
 from hydria.repository import (
     ConfigRepository,
     ConfigStore,
@@ -26,7 +26,7 @@ from hydria.repository import (
 )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class AppSource:
     """Where the task function lives: a file (`python app.py`) or a module (`python -m`)."""
 

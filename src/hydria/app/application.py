@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from omegaconf import DictConfig
@@ -26,6 +25,7 @@ from hydria.app.process_caches import app_memos, parsed_files
 from hydria.app.task_model import config_model_of, with_config_model
 from hydria.compose import Composition, compose_config
 from hydria.overrides import Override
+from hydria.record_class import record
 from hydria.repository import ConfigRepository, ConfigStore, SearchPathEntry
 from hydria.version import __version__
 from hydria.version_base import CURRENT_VERSION
@@ -41,7 +41,7 @@ class AppExit(Exception):
         self.code = code
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class App:
     """An app: its task function and where its configs are, from the decorator."""
 
@@ -79,7 +79,7 @@ class App:
         return app_search_path(primary_source_url(self.source, config_path), extra)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Invocation:
     """One command line of one app: the request, its overrides parsed once (in order),
     and the repository its search path gives. What every mode receives."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from hydria.app.flags import CFG_KINDS as CFG_KINDS
@@ -20,6 +20,7 @@ from hydria.app.flags import OVERRIDES_HELP as OVERRIDES_HELP
 from hydria.app.flags import Command as Command
 from hydria.app.flags import Flag as Flag
 from hydria.errors import UsageError
+from hydria.record_class import record
 
 __all__ = [
     "CFG_KINDS",
@@ -34,7 +35,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class RunRequest:
     """What the command line asks for, checked but not yet acted on.
 

@@ -3,8 +3,9 @@ that the parser (`cli`), the usage line and `--hydra-help` all read."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+from hydria.record_class import record
 
 __all__ = [
     "CFG_KINDS",
@@ -34,7 +35,7 @@ Command = Literal[
 ]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Flag:
     """One flag of the command line.
 

@@ -10,15 +10,15 @@ reset; `compose()` given a config source of its own never reads it.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 
 from hydria.errors import AlreadyInitializedError
+from hydria.record_class import record
 from hydria.repository import SearchPathEntry
 
 __all__ = ["GlobalHydra", "Initialized", "activate", "active", "clear", "reset", "restore"]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Initialized:
     """Where `compose()` finds its configs when the caller names none.
 

@@ -1,6 +1,7 @@
 """What hydria ships as config: the schema of the `hydra:` node and its built-in groups.
 
-Layer 1: imports only the standard library, OmegaConf and `hydria.errors`.
+Layer 1: imports only the standard library, OmegaConf, `hydria.errors` and
+`hydria.record_class`.
 """
 
 from collections.abc import Mapping

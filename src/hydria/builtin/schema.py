@@ -5,11 +5,13 @@ Dataclasses are mutable on purpose: OmegaConf builds nodes from them and needs s
 
 import functools
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from typing import Any
 
 from omegaconf import MISSING, DictConfig, OmegaConf, flag_override
+
+from hydria.record_class import record
 
 __all__ = [
     "BasicLauncherConf",
@@ -37,14 +39,14 @@ class RunMode(Enum):
     MULTIRUN = 2
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class RunDir:
     """Where a single run writes its outputs; the value comes from `hydra/output`."""
 
     dir: str = MISSING
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class SweepDir:
     """Where a sweep writes: one shared directory plus one sub-directory per job."""
 
@@ -52,7 +54,7 @@ class SweepDir:
     subdir: str = MISSING
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class HelpConf:
     """Text pieces of the app's `--help`; left unset here so `hydra/help` decides them."""
 
@@ -62,7 +64,7 @@ class HelpConf:
     template: str = MISSING
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class HydraHelpConf:
     """Text of `--hydra-help`; `hydra_help` stays unset, as in Hydra."""
 
@@ -70,7 +72,7 @@ class HydraHelpConf:
     template: str = MISSING
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class OverridesConf:
     """Command-line overrides as typed, split by whether they target `hydra.` or the app."""
 
@@ -78,7 +80,7 @@ class OverridesConf:
     task: list[str] = field(default_factory=list)
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class OverrideDirname:
     """How `${hydra.job.override_dirname}` joins a job's overrides into one path segment."""
 
@@ -87,14 +89,14 @@ class OverrideDirname:
     exclude_keys: list[str] = field(default_factory=list)
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class JobConfig:
     """User-tunable settings of the job node (Hydra's `JobConf.JobConfig`)."""
 
     override_dirname: OverrideDirname = field(default_factory=OverrideDirname)
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class JobConf:
     """Identity of the running job; most values are filled in when a job starts."""
 
@@ -113,7 +115,7 @@ class JobConf:
     config: JobConfig = field(default_factory=JobConfig)
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class ConfigSourceInfo:
     """One entry of the search path as recorded in `hydra.runtime.config_sources`."""
 
@@ -122,7 +124,7 @@ class ConfigSourceInfo:
     provider: str
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class RuntimeConf:
     """Facts about the process and the composition, recorded when a job starts."""
 
@@ -150,7 +152,7 @@ def _hydra_config_defaults() -> list[Any]:
     ]
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class HydraConf:
     """Root of the `hydra:` node; the order of fields is Hydra's and shows in saved configs."""
 
@@ -178,14 +180,14 @@ class HydraConf:
     verbose: Any = False
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class BasicLauncherConf:
     """Schema of `hydra/launcher/basic`: jobs run one after another in this process."""
 
     _target_: str = "hydria.launchers.basic.BasicLauncher"
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class BasicSweeperConf:
     """Schema of `hydra/sweeper/basic`: the cartesian product of the sweep overrides."""
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf, flag_override, open_dict, read_write
@@ -36,13 +35,14 @@ from hydria.compose.merge import (
 from hydria.defaults import DefaultsList, DefaultsMemo, resolve_defaults, split_body
 from hydria.errors import CompositionError, ConfigContentError, SweepNotAllowedError
 from hydria.overrides import ChoiceSweep, Override, is_hydra_override, plain_value
+from hydria.record_class import record
 from hydria.repository import ConfigRepository, SearchPathEntry, as_url
 from hydria.version_base import CURRENT_VERSION, at_least
 
 HYDRA_PROVIDER = "hydra"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Composition:
     """What a composition produced: the config, and how it was made."""
 
@@ -207,7 +207,7 @@ def _strip_structured_defaults(cfg: DictConfig, items: Sequence[MergeItem]) -> N
                 node.pop("defaults", None)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Memos:
     """Memos a caller may keep across compositions; each re-checks its inputs on use."""
 

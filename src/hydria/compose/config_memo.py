@@ -23,13 +23,13 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import omegaconf
 from omegaconf import DictConfig
 
 from hydria.compose.disk_cache import DiskCache
+from hydria.record_class import record
 from hydria.version import __version__
 
 
@@ -54,7 +54,7 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Blob:
     """A pickled config, and the live objects it refers to by position (see `_pickle`)."""
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from omegaconf import DictConfig, ListConfig, OmegaConf, flag_override
 from omegaconf.errors import OmegaConfBaseException
 
 from hydria.errors import CompositionError
+from hydria.record_class import record
 
 MISSING = "???"
 
@@ -29,7 +29,7 @@ MISSING = "???"
 KeyPath = tuple[Any, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MergeItem:
     """One config's content and where it goes."""
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from hydria.defaults.element import Element
 from hydria.errors import DefaultsListError
 from hydria.overrides import ListExtension, Override, OverrideType, plain_value
+from hydria.record_class import record
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class _Selection:
     value: str | list[str] | None
     from_command_line: bool
@@ -25,7 +26,7 @@ class _Selection:
     origin: str = ""  # who asked for it, for messages
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class _Deletion:
     name: str | None
     used: bool = False
@@ -41,7 +42,7 @@ def is_value_override(o: Override, is_group: Callable[[str], bool]) -> bool:
     return isinstance(plain_value(o.value) if o.has_value else None, dict)
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class GroupOverrides:
     """Selections, appends and deletions of config groups, with their bookkeeping."""
 

@@ -12,16 +12,17 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from hydria.defaults.group_overrides import is_value_override
 from hydria.defaults.model import DefaultsList
 from hydria.defaults.resolver import resolve_defaults
 from hydria.overrides import Override
+from hydria.record_class import record
 from hydria.repository import ConfigRepository
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Entry:
     result: DefaultsList
     journal: tuple[tuple[tuple[str, str], Hashable], ...]

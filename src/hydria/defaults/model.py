@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from hydria.overrides import Override
+from hydria.record_class import record
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class ConfigDefault:
     """`- path` or `- path@package`: a config by path (`_self_` is one too)."""
 
@@ -22,7 +23,7 @@ class ConfigDefault:
         return self.path == "_self_"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class GroupDefault:
     """`- [optional] [override] group[@package]: option` (or a list of options, or null)."""
 
@@ -37,7 +38,7 @@ class GroupDefault:
 InputDefault = ConfigDefault | GroupDefault
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class ResultDefault:
     """One config to merge, in order: which config, at which package, chosen by whom.
 
@@ -58,7 +59,7 @@ class ResultDefault:
     override_key: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class DefaultsTreeNode:
     """One entry of the defaults tree, as the resolver found it (`--info defaults-tree`).
 
@@ -93,7 +94,7 @@ class DefaultsTreeNode:
     children: tuple[DefaultsTreeNode, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DefaultsList:
     """The resolved defaults list and what resolving it found out.
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from omegaconf import OmegaConf
@@ -30,6 +30,7 @@ from hydria.errors import (
     PluginError,
 )
 from hydria.overrides import Override
+from hydria.record_class import record
 from hydria.repository import ConfigRepository, RawConfig
 from hydria.version_base import deprecation_warning
 
@@ -39,7 +40,7 @@ HYDRA_CONFIG = "hydra/config"
 MAX_DEFAULTS_DEPTH = 200
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class _Resolution:
     repo: ConfigRepository
     overrides: GroupOverrides

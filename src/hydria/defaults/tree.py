@@ -3,16 +3,15 @@ the flat merge order (`ResultDefault`s) and the frozen tree (`DefaultsTreeNode`)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from hydria.defaults.element import Element
 from hydria.defaults.model import DefaultsTreeNode, ResultDefault
+from hydria.record_class import record
 
 EMPTY_PRIMARY = "_dummy_empty_config_"
 ROOT = "<root>"
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class Node:
     """A config whose defaults list is being expanded (mutable while the resolver works)."""
 

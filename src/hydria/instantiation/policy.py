@@ -35,7 +35,7 @@ import types
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from hydria.errors import TargetRefusedError
@@ -46,6 +46,7 @@ from hydria.instantiation.refusals import (
     canonical_name,
     refusal_reason,
 )
+from hydria.record_class import record
 
 __all__ = [
     "ALLOWED_ENV",
@@ -178,7 +179,7 @@ def _names_of(obj: Any, known: dict[int, str]) -> list[str]:
     return names
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TargetPolicy:
     """What a config may name as code: `allowed` prefixes (None: no allow-list), the
     default-refused names a trusted caller unlocked (exact, or `prefix.*`), and

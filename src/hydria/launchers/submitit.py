@@ -31,7 +31,7 @@ import time
 import traceback
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar, NoReturn
 
@@ -47,6 +47,7 @@ from hydria.launchers.remote import (
     run_in_worker,
 )
 from hydria.plugin_contracts import JobEvents, Launcher
+from hydria.record_class import record
 from hydria.runtime import JobReturn, JobSpec
 
 try:
@@ -119,7 +120,7 @@ class _ClusterJob(Checkpointable):
         return DelayedSubmission(self)
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class _Watched:
     """What the launcher knows of one submitted job while it waits for it."""
 

@@ -28,9 +28,10 @@ import signal
 import time
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
+
+from hydria.record_class import record
 
 __all__ = ["Died", "Finished", "Raised", "WorkerPool", "exit_reason"]
 
@@ -42,14 +43,14 @@ _IDLE, _IN_TASK, _AFTER_TASK = "idle", "task", "after"
 _worker_state = {"now": _IDLE, "stop": ""}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Finished:
     """The job returned this value."""
 
     value: Any
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Raised:
     """Running the job raised this exception (outside the task: the task's own
     failures are in its result)."""
@@ -57,7 +58,7 @@ class Raised:
     error: BaseException
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Died:
     """The worker ended without an answer; `reason` says how."""
 

@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any, overload
 
 from omegaconf import DictConfig
@@ -44,6 +44,7 @@ from hydria.multirun.records import (
 )
 from hydria.overrides import Override
 from hydria.plugin_contracts import Launcher
+from hydria.record_class import record
 from hydria.runtime import JobReturn, JobSpec, JobStatus
 
 __all__ = [
@@ -61,7 +62,7 @@ class SweepTerminated(KeyboardInterrupt):
     so every launcher stops its jobs the same way)."""
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class SweepOutcome:
     """Every job's current record (earlier completed ones included), by job number, the
     failed jobs' results (with their tracebacks), and whether Ctrl-C ended the sweep."""
@@ -156,7 +157,7 @@ class _ComposedJobs(Sequence[JobSpec]):
         return replace(self._specs[index], config=pickle.loads(pickled))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RecordOnEnd:
     """Records one job's end in the sweep's `results.jsonl`, from wherever the job ran
     (a cluster node writing to the shared sweep directory); picklable."""

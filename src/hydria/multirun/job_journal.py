@@ -33,7 +33,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ from hydria.multirun.ownership import (
     process_start,
 )
 from hydria.multirun.records import JobRecord, ResultsFile
+from hydria.record_class import record
 
 __all__ = [
     "JOBS_DIR",
@@ -66,7 +67,7 @@ def new_run_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class RunningJob:
     """A job's `.running` marker: which process runs it, since when."""
 
@@ -151,7 +152,7 @@ def _own_start(pid: int) -> str | None:
     return _starts[pid]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class JobJournal:
     """Picklable; `begin` and `end` are called where the job runs (by `run_job`)."""
 

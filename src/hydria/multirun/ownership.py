@@ -39,11 +39,11 @@ import sys
 import threading
 import time
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from hydria.errors import SweepDirInUseError
+from hydria.record_class import record
 
 __all__ = [
     "HEARTBEAT",
@@ -99,7 +99,7 @@ def process_alive(pid: int, start: str | None) -> bool:
     return now is None or now == start
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Holder:
     """Who holds a lock: where, which process, its command line, since when."""
 

@@ -16,12 +16,13 @@ import os
 import stat
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, field, fields
 from pathlib import Path
 from typing import Any
 
 from hydria.errors import SweepRecordsError
 from hydria.multirun.record_fields import parse_record_line
+from hydria.record_class import record
 
 __all__ = [
     "COMPLETED",
@@ -41,7 +42,7 @@ COMPLETED, FAILED, INTERRUPTED = "completed", "failed", "interrupted"
 SUBMITTED = "submitted"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class JobRecord:
     """How one job of a sweep ended.
 
@@ -168,8 +169,8 @@ class ResultsFile:
     def latest(self) -> dict[int, JobRecord]:
         """The current record of each job number (the last line written for it)."""
         records: dict[int, JobRecord] = {}
-        for record in self.read():
-            records[record.num] = record
+        for entry in self.read():
+            records[entry.num] = entry
         return records
 
     def read(self) -> list[JobRecord]:

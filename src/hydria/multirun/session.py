@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +23,14 @@ from hydria.multirun.records import ResultsFile
 from hydria.multirun.resume import completed_jobs, resumable_jobs, set_aside
 from hydria.overrides import Override
 from hydria.plugin_contracts import Launcher, Sweeper
+from hydria.record_class import record
 from hydria.runtime import JobSpec, make_dir, save_sweep_config
 from hydria.runtime.callbacks import Callbacks
 
 __all__ = ["SweepRun", "SweepSetup", "run_sweep"]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class SweepSetup:
     """What a sweep needs besides its sweeper, from the app that runs it.
 

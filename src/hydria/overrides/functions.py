@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 
 from hydria.errors import OverrideValueError
@@ -24,6 +24,7 @@ from hydria.overrides.model import (
     describe_type,
 )
 from hydria.overrides.sweep_expansion import sorted_range
+from hydria.record_class import record
 
 _NoneType = type(None)
 _NAMES_OMITTED = (QuotedString,)  # arguments are unquoted before their types are checked
@@ -38,7 +39,7 @@ Args = tuple[ParsedValue, ...]
 Kwargs = dict[str, ParsedValue]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Param:
     """One parameter. `types` None accepts anything; `exact` refuses subclasses (bool for int)."""
 
@@ -48,7 +49,7 @@ class _Param:
     exact: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Function:
     """A grammar function: positional-or-keyword params, or `*args` plus keyword-only params."""
 

@@ -8,8 +8,10 @@ turns a parsed value into the Python value a config receives.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import Union
+
+from hydria.record_class import record
 
 
 class Quote(enum.Enum):
@@ -19,7 +21,7 @@ class Quote(enum.Enum):
     DOUBLE = '"'
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class QuotedString:
     """A string written in quotes; `text` holds it with escapes already resolved."""
 
@@ -27,7 +29,7 @@ class QuotedString:
     quote: Quote
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ChoiceSweep:
     """`choice(a, b)` or the simple form `a,b`: each value is one job."""
 
@@ -37,7 +39,7 @@ class ChoiceSweep:
     tags: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RangeSweep:
     """`range(start, stop, step)`: ints when all three are ints, floats otherwise."""
 
@@ -48,7 +50,7 @@ class RangeSweep:
     tags: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class IntervalSweep:
     """`interval(start, end)`: a continuous range, only meaningful to optimising sweepers."""
 
@@ -57,7 +59,7 @@ class IntervalSweep:
     tags: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Glob:
     """`glob(include, exclude)`: selects config group options by shell pattern."""
 
@@ -65,7 +67,7 @@ class Glob:
     exclude: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ListExtension:
     """`extend_list(a, b)`: appends to an existing list instead of replacing it."""
 
@@ -97,7 +99,7 @@ ParsedValue = Union[
 DictKey = str | int | float | bool | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FrozenDict:
     """An ordered, immutable mapping as written in an override (`{a: 1, b: 2}`)."""
 
@@ -113,7 +115,7 @@ class OverrideType(enum.Enum):
     DELETE = "~"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Override:
     """One parsed override.
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from hydria.record_class import record
 
 __all__ = [
     "Action",
@@ -44,7 +45,7 @@ class Action(enum.Enum):
     DELETE = "deleted by"  # removed (`~key`, or a parent replaced by a value)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Origin:
     """A source that wrote values.
 
@@ -75,7 +76,7 @@ class Origin:
         return self.location
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class Step:
     """One value a key took.
 
@@ -113,7 +114,7 @@ class Step:
         return f"{self.action.value} {origin.label}"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class KeyHistory:
     """Every value one key took, oldest first.
 
@@ -150,7 +151,7 @@ class KeyHistory:
         return self.steps[:-1]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Provenance(Mapping[str, KeyHistory]):
     """The history of every key of a composed config, by full key (`db.port`, `xs[0]`).
 

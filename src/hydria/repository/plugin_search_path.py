@@ -22,10 +22,10 @@ import threading
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, MutableSequence, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from hydria.errors import ConfigLoadError, PluginError
+from hydria.record_class import record
 from hydria.repository.search_path import SearchPathEntry, as_url
 from hydria.repository.unsupported_plugins import SKIPPED_PACKAGES
 
@@ -49,7 +49,7 @@ _SHIM_DIR = os.path.join(
 )
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class SearchPathElement:
     """One entry of a `ConfigSearchPath`, as Hydra's plugins see it: who added it and
     where it points (`pkg://a.b`, `file:///dir`, or a plain directory)."""
@@ -61,7 +61,7 @@ class SearchPathElement:
         return f"provider={self.provider}, path={self.path}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SearchPathQuery:
     """Selects entries by provider, path, or both (`append`/`prepend` anchors)."""
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import importlib.util
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from hydria.errors import ConfigLoadError
+from hydria.record_class import record
 
 SCHEMES = ("file", "pkg", "structured")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SearchPathEntry:
     """One place configs come from: `file:///abs/dir`, `pkg://package.name` or `structured://`."""
 

@@ -13,10 +13,10 @@ import threading
 import time
 import zlib
 from collections.abc import Hashable
-from dataclasses import dataclass
 from typing import Any
 
 from hydria.errors import ConfigContentError, ConfigLoadError
+from hydria.record_class import record
 from hydria.repository.package_header import read_package_header
 from hydria.repository.search_path import SearchPathEntry
 from hydria.repository.store import ConfigStore
@@ -25,7 +25,7 @@ from hydria.repository.yaml_load import parse_yaml
 CONFIG_SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class RawConfig:
     """A config as its source holds it, before its defaults list is read.
 
@@ -43,7 +43,7 @@ class RawConfig:
     validator: type | None = None  # a pydantic model the composed result must fit
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _CachedFile:
     stat_key: tuple[int, int, int, int]  # inode, size, mtime, ctime
     checksum: int  # CRC-32 of the bytes

@@ -9,16 +9,16 @@ from __future__ import annotations
 import copy
 import os
 import threading
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from hydria.errors import ConfigContentError
+from hydria.record_class import record
 from hydria.repository.pydantic_schema import is_pydantic_model, model_defaults
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class StoredConfig:
     """One registered config: its node, and where it goes."""
 

@@ -10,12 +10,12 @@ adds to the search path, and importing them would pull in hydra-core.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from hydria.record_class import record
 
 __all__ = ["SKIPPED_PACKAGES", "UNSUPPORTED", "UnsupportedPlugin", "unsupported_plugin_message"]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class UnsupportedPlugin:
     """A Hydra launcher or sweeper plugin hydria does not run."""
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, Literal
 
 from omegaconf import Container, DictConfig, ListConfig, OmegaConf
 
+from hydria.record_class import record
 from hydria.runs.recompose import recompose
 from hydria.runs.saved import SavedRun
 from hydria.runtime import pop_job, push_job, register_resolvers
@@ -51,7 +51,7 @@ ABSENT = Absent.ABSENT
 `None` cannot mark it: `null` is a value a config can hold."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class ValueChange:
     """One key (or config group) whose value differs.
 
@@ -66,7 +66,7 @@ class ValueChange:
     after: Any
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class RunDiff:
     """The differences between two configs, and between the runs that made them.
 

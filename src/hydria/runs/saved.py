@@ -9,7 +9,6 @@ Runs made by Hydra 1.3 record the same, so they can be read too.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +17,14 @@ from omegaconf import DictConfig, ListConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from hydria.errors import SavedRunError
+from hydria.record_class import record
 
 __all__ = ["SavedRun", "load_run", "written_strings"]
 
 _RECORD_FILES = ("config.yaml", "hydra.yaml")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class SavedRun:
     """One run's record.
 

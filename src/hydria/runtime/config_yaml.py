@@ -28,7 +28,6 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
-from dataclasses import dataclass
 from typing import Any
 
 import omegaconf
@@ -37,6 +36,7 @@ from omegaconf import Container, DictConfig
 from omegaconf._utils import get_omega_conf_dumper
 from omegaconf.basecontainer import BaseContainer
 
+from hydria.record_class import record
 from hydria.runtime.plain_content import NOT_PLAIN, plain_content
 
 __all__ = ["config_yaml", "forget_yaml_texts", "wrapped_yaml"]
@@ -152,7 +152,7 @@ def _simple_key(path: tuple[str, ...], key: str, stamp: Hashable) -> bool:
     return known
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class _Missing:
     """An entry whose text is not remembered: emitted with the others of its document."""
 

@@ -20,24 +20,24 @@ from __future__ import annotations
 import threading
 from contextlib import suppress
 from contextvars import ContextVar, Token
-from dataclasses import dataclass
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
 from hydria.errors import JobContextError
+from hydria.record_class import record
 
 __all__ = ["HydraConfig", "JobToken", "pop_job", "push_job", "reset"]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@record(eq=False)
 class _Job:
     """One entry of the stack; compared by identity so equal nodes stay distinct jobs."""
 
     hydra: DictConfig
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@record(eq=False)
 class JobToken:
     """What `push_job` returns and `pop_job` takes back; opaque to callers."""
 

@@ -10,10 +10,12 @@ import enum
 import os
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
+
+from hydria.record_class import record
 
 
 class JobStatus(enum.Enum):
@@ -22,7 +24,7 @@ class JobStatus(enum.Enum):
     FAILED = "FAILED"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class JobSpec:
     """One job to run.
 
@@ -64,7 +66,7 @@ class JobSpec:
     launch_dir: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class JobReturn:
     """How a job went; it also answers to Hydra's attribute names (`return_value`,
     `overrides`, `cfg`, `hydra_cfg`, `task_name`), which callbacks written for Hydra read.

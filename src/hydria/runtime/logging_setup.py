@@ -14,12 +14,12 @@ import os
 import sys
 from collections.abc import Collection, Mapping, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
 from typing import Any
 
 from omegaconf import DictConfig, ListConfig
 
 from hydria.errors import ConfigContentError, HydriaError
+from hydria.record_class import record
 from hydria.runtime.logging_dict import apply_simple
 from hydria.runtime.logging_tables import handler_names, handler_refs, logging_lock
 from hydria.runtime.plain_content import resolved_container
@@ -40,7 +40,7 @@ def _live_handlers() -> list[logging.Handler]:
     return [h for h in (ref() for ref in handler_refs()) if h is not None]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _LoggerState:
     level: int
     handlers: tuple[logging.Handler, ...]
@@ -78,7 +78,7 @@ def _loggers() -> dict[str, logging.Logger]:
     return {n: lg for n, lg in manager.loggerDict.items() if isinstance(lg, logging.Logger)}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LoggingState:
     """The whole of `logging`'s configuration at one moment, from `snapshot_logging`.
 

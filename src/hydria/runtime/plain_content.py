@@ -34,6 +34,8 @@ from omegaconf import (
     StringNode,
 )
 
+from hydria.runtime.resolvers import cached_now
+
 __all__ = ["NOT_PLAIN", "plain_content", "reference_text", "resolved_container"]
 
 #: the answer when the node is not plain: ask OmegaConf
@@ -46,6 +48,11 @@ _PLAIN_VALUES = (str, int, float, bool, type(None))
 _KEY = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
 #: `${a.b}`: one absolute node reference
 _REFERENCE = re.compile(r"\$\{(" + _KEY + r")\}")
+#: a `${now:...}` pattern OmegaConf reads as the plain string it is (a `%` makes it no
+#: number, bool or null; no quote, escape, space, comma, colon or brace)
+_NOW_PATTERN = r"[A-Za-z0-9_.\-/]*%[A-Za-z0-9_%.\-/]*"
+#: a reference (group 1) or a call of `now` (group 2)
+_PIECE = re.compile(r"\$\{(?:(" + _KEY + r")|now:(" + _NOW_PATTERN + r"))\}")
 #: text between references that OmegaConf's grammar keeps as it is (no escape, no brace,
 #: no quote, no `$`)
 _LITERAL = re.compile(r"[^\\${}'\"]*")
@@ -128,23 +135,32 @@ def _resolved(root: Container, text: str, kind: type) -> Any:
 
 
 def reference_text(root: Container, text: str) -> str | None:
-    """`text` resolved in `root` when it only joins literal text and absolute node
-    references to str or int values, as OmegaConf joins them (`str` of each value);
-    None otherwise (OmegaConf must resolve it, and report on it if it fails)."""
-    pieces = _REFERENCE.split(text)  # literal, key, literal, key, ..., literal
-    if len(pieces) < 3:
+    """`text` resolved in `root` when it only joins literal text, absolute node
+    references to str or int values and `${now:...}` calls, as OmegaConf joins them
+    (`str` of each value; `now` through the root's resolver cache, as OmegaConf calls
+    it); None otherwise (OmegaConf must resolve it, and report on it if it fails)."""
+    pieces = _PIECE.split(text)  # literal, key, pattern, literal, key, pattern, ..., literal
+    if len(pieces) < 4:
         return None
     out = []
-    for index, piece in enumerate(pieces):
-        if index % 2 == 0:
-            if _LITERAL.fullmatch(piece) is None:
-                return None
-            out.append(piece)
-            continue
-        value = _referenced(root, piece)
-        if value is NOT_PLAIN:
+    for index in range(0, len(pieces) - 1, 3):
+        literal, key, pattern = pieces[index : index + 3]
+        if _LITERAL.fullmatch(literal) is None:
             return None
-        out.append(str(value))
+        out.append(literal)
+        if key is not None:
+            value = _referenced(root, key)
+            if value is NOT_PLAIN:
+                return None
+            out.append(str(value))
+            continue
+        now = cached_now(root._get_root(), pattern)
+        if now is None:
+            return None
+        out.append(now)
+    if _LITERAL.fullmatch(pieces[-1]) is None:
+        return None
+    out.append(pieces[-1])
     return "".join(out)
 
 

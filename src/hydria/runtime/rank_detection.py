@@ -14,7 +14,8 @@ a plain run), then `LOCAL_RANK` (Lightning's children). A rank 0 whose world siz
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+
+from hydria.record_class import record
 
 __all__ = ["LAUNCH_KEYS", "Rank", "detect_rank"]
 
@@ -24,7 +25,7 @@ _SLURM_KEYS = ("SLURM_JOB_ID", "SLURM_STEP_ID")
 LAUNCH_KEYS = (*_TORCH_KEYS, *_SLURM_KEYS)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Rank:
     """This process's place in a multi-process launch.
 

@@ -43,10 +43,11 @@ import time
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
+from hydria.record_class import record
 from hydria.runtime.rank_detection import LAUNCH_KEYS, Rank, detect_rank
 
 __all__ = [
@@ -73,7 +74,7 @@ _IMPORTED = time.time()
 _STARTED: list[float] = []  # this process's start time, once known (it never changes)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SharedRun:
     """What a leader hands the other ranks: where its job's output went, and who it is."""
 
@@ -168,7 +169,7 @@ def _timeout(environ: Mapping[str, str]) -> float:
         return _DEFAULT_TIMEOUT
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RunShare:
     """How one job takes part in its launch; from `join_run`.
 

@@ -7,11 +7,11 @@ calls. A test that changes them should not leak into the next one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from hydria import version_base
 from hydria.app import initialization
+from hydria.record_class import record
 from hydria.repository import ConfigStore
 from hydria.runtime import HydraConfig
 from hydria.runtime import context as job_context
@@ -19,7 +19,7 @@ from hydria.runtime import context as job_context
 __all__ = ["ProcessState", "restore_state", "snapshot_state"]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(kw_only=True)
 class ProcessState:
     """What `snapshot_state` saw: the default store and its contents, whether a job ran,
     what `initialize*()` had in effect and the process's `version_base`."""

@@ -11,7 +11,7 @@ rejects.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
@@ -20,12 +20,13 @@ from omegaconf.errors import InterpolationToMissingValueError, OmegaConfBaseExce
 from hydria.compose.composer import Composition
 from hydria.compose.origin import value_origin
 from hydria.errors import ConfigValidationError, JobContextError, MissingValuesError
+from hydria.record_class import record
 from hydria.runtime.resolvers import register_resolvers
 
 __all__ = ["SchemaCheck", "build_model", "schema_checks", "validate_composition"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SchemaCheck:
     """Validate the node at `package` (`""`: the root) with a pydantic `model`."""
 
@@ -34,7 +35,7 @@ class SchemaCheck:
     registered_as: str
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class _Findings:
     missing: list[str] = field(default_factory=list)
     needs_job: list[str] = field(default_factory=list)
