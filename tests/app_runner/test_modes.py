@@ -14,7 +14,8 @@ from omegaconf import DictConfig
 from tests.in_process import RunApp
 
 import hydria
-from hydria.app import application, runner
+import hydria.overrides as overrides_package
+from hydria.app import application
 from hydria.overrides import Override, is_hydra_override, parse_overrides
 from hydria.plugins import Sweeper, SweepSession
 
@@ -37,7 +38,7 @@ def _forget() -> None:
 def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """How many times the command line was parsed and the config composed."""
     counts = {"parse": 0, "compose": 0}
-    real_parse, real_compose = runner.parse_overrides, application.compose_config
+    real_parse, real_compose = overrides_package.parse_overrides, application.compose_config
 
     def parse(texts: Sequence[str]) -> list[Override]:
         counts["parse"] += 1
@@ -47,7 +48,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         counts["compose"] += 1
         return real_compose(*args, **kwargs)
 
-    monkeypatch.setattr(runner, "parse_overrides", parse)
+    monkeypatch.setattr(overrides_package, "parse_overrides", parse)
     monkeypatch.setattr(application, "compose_config", compose)
     return counts
 

@@ -57,6 +57,14 @@ class App:
     configure_logging: bool = True
 
     @property
+    def identity(self) -> str:
+        """What tells this app from another in the user's disk cache."""
+        source = self.source
+        return repr(
+            (source.calling_file, source.calling_module, self.config_path, self.config_name)
+        )
+
+    @property
     def job_task(self) -> Callable[[DictConfig], Any]:
         """What a job calls: the task, given its config as the model it asks for."""
         return with_config_model(self.task, self.config_model)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -69,6 +68,8 @@ def report(
     if full is None:
         full = is_full_error_requested()
     if full or not isinstance(exc, (HydriaError, OmegaConfBaseException)):
+        import traceback  # only an error needs it (~1 ms at start-up)
+
         text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         out.write(printable(text, multiline=True))
         return EXIT_FAILURE

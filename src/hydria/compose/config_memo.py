@@ -19,7 +19,6 @@ import pickle
 import sys
 import threading
 import types
-import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
@@ -28,7 +27,7 @@ from typing import Any
 import omegaconf
 from omegaconf import DictConfig
 
-from hydria.compose.disk_cache import DiskCache
+from hydria.compose.disk_cache import DiskCache, entry_name
 from hydria.record_class import record
 from hydria.version import __version__
 
@@ -228,7 +227,7 @@ class ConfigMemo:
 
     @staticmethod
     def _disk_name(header: bytes) -> str:
-        return f"{zlib.crc32(header):08x}{zlib.adler32(header):08x}"  # hashlib: 5 ms to import
+        return entry_name(header)
 
     def _read_disk(self, key: Hashable) -> DictConfig | None:
         if self._disk is None:

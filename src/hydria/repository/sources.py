@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 import zlib
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from hydria.errors import ConfigContentError, ConfigLoadError
@@ -81,6 +81,9 @@ class ParsedFileCache:
     def __init__(self) -> None:
         self._files: dict[str, _CachedFile] = {}
         self._lock = threading.Lock()
+        #: files used since `adopt` (by real path), and how many were parsed
+        self._used: set[str] = set()
+        self._parsed = 0
 
     def load(self, filename: str) -> tuple[str | None, Any, Hashable]:
         """The `@package` header, the parsed content and the stamp of a YAML file.
@@ -98,6 +101,7 @@ class ParsedFileCache:
         stat_key = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
         cached = self._files.get(filename)
         if cached is not None and cached.is_settled and cached.stat_key == stat_key:
+            self._used.add(filename)
             return cached.package, cached.content, _stamp(cached)
         try:
             with open(filename, "rb") as f:
@@ -115,7 +119,27 @@ class ParsedFileCache:
         entry = _CachedFile(stat_key, checksum, is_settled, package, content)
         with self._lock:
             self._files[filename] = entry
+            self._used.add(filename)
+            self._parsed += 1
         return package, content, _stamp(entry)
+
+    def adopt(self, files: Mapping[str, _CachedFile]) -> None:
+        """Take files parsed by an earlier process (from `in_use`), and count what is used
+        and parsed from now on. Each is trusted under the same rule as a file parsed
+        here: while its stat is unchanged and it had settled when read."""
+        with self._lock:
+            for filename, entry in files.items():
+                if type(filename) is str and type(entry) is _CachedFile:
+                    self._files.setdefault(filename, entry)
+            self._used.clear()
+            self._parsed = 0
+
+    def in_use(self) -> tuple[dict[str, _CachedFile], int]:
+        """The settled files used since `adopt` (what the next run of the same app needs),
+        and how many files had to be parsed."""
+        with self._lock:
+            files = {name: self._files[name] for name in self._used if name in self._files}
+            return {n: e for n, e in files.items() if e.is_settled}, self._parsed
 
 
 def _stamp(entry: _CachedFile) -> tuple[int, int, int, int]:

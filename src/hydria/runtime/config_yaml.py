@@ -39,7 +39,15 @@ from omegaconf.basecontainer import BaseContainer
 from hydria.record_class import record
 from hydria.runtime.plain_content import NOT_PLAIN, plain_content
 
-__all__ = ["config_yaml", "forget_yaml_texts", "wrapped_yaml"]
+__all__ = [
+    "TextsInUse",
+    "adopt_texts",
+    "config_yaml",
+    "forget_yaml_texts",
+    "portable_stamp",
+    "texts_in_use",
+    "wrapped_yaml",
+]
 
 #: OmegaConf 2.4 escapes a literal '???' string when dumping (`to_yaml` passes
 #: `encode_missing_literals`, which 2.3's `_to_content` does not take).
@@ -53,6 +61,9 @@ _DEPTH = 3
 #: whether a key is emitted plainly, per enclosing keys (a handful per app)
 _keys: dict[Hashable, bool] = {}
 _lock = threading.Lock()
+#: the texts (by memo key) read or emitted since `adopt_texts`, and how many were emitted
+_used: dict[Hashable, str] = {}
+_emitted = [0]
 
 
 def forget_yaml_texts() -> None:
@@ -61,6 +72,8 @@ def forget_yaml_texts() -> None:
     with _lock:
         _texts.clear()
         _keys.clear()
+        _used.clear()
+        _emitted[0] = 0
 
 
 _SCALARS = (str, int, bool, type(None))
@@ -193,6 +206,7 @@ def _collect(
             text = _texts.get(memo_key)
             if text is not None:
                 _texts.move_to_end(memo_key)
+                _used[memo_key] = text
         parts.append(text if text is not None else _Missing(path, {key: value}, memo_key))
     return True
 
@@ -227,8 +241,10 @@ def _emit(missing: list[_Missing]) -> bool:
             return False  # an open-ended scalar: the document would end with '...'
         entry.text = text[len(header) :]
     with _lock:
+        _emitted[0] += len(missing)
         for entry in missing:
             _texts[entry.memo_key] = entry.text
+            _used[entry.memo_key] = entry.text
         while len(_texts) > _SIZE:
             _texts.popitem(last=False)
     return True
@@ -266,3 +282,75 @@ def wrapped_yaml(config: DictConfig, key: str) -> str:
             if text is not None:
                 return f"{key}:\n{text}"
     return _dump({key: content})
+
+
+# --- keeping texts for the next run (`hydria.runtime.yaml_text_store`) ------------------
+
+
+def portable_stamp() -> Hashable | None:
+    """What the emitted texts depend on besides the content, in a form that means the same
+    in another process: PyYAML's and OmegaConf's versions and OmegaConf's dumper's
+    representers by name. None when a representer has no importable name (a lambda, a
+    local function): its texts are then kept in this process only."""
+    dumper = get_omega_conf_dumper()
+    representers = []
+    for table in (dumper.yaml_representers, dumper.yaml_multi_representers):
+        for kind, function in table.items():
+            names = []
+            for item in (kind, function):
+                if item is None:
+                    names.append("None")
+                    continue
+                qualname = getattr(item, "__qualname__", "<?>")
+                if "<" in qualname:
+                    return None
+                names.append(f"{getattr(item, '__module__', '?')}.{qualname}")
+            representers.append(tuple(names))
+    return (yaml.__version__, omegaconf.__version__, tuple(representers))
+
+
+@record
+class TextsInUse:
+    """The entry texts a process read or emitted since it adopted some, without the
+    process's dumper stamp: `(memo key without stamp, text)` pairs and `(key, verdict)`
+    pairs of `_simple_key`; and how many texts it had to emit."""
+
+    texts: tuple[tuple[tuple[Any, ...], str], ...]
+    keys: tuple[tuple[tuple[Any, ...], bool], ...]
+    emitted: int
+
+
+def texts_in_use() -> TextsInUse:
+    """What `adopt_texts` in the next run would need, read from this process."""
+    stamp = _dumper_stamp()
+    with _lock:
+        texts = tuple((_unstamped(key, stamp), text) for key, text in _used.items())
+        keys = tuple((_unstamped(key, stamp), known) for key, known in _keys.items())
+    return TextsInUse(
+        tuple((key, text) for key, text in texts if key is not None),
+        tuple((key, known) for key, known in keys if key is not None),
+        _emitted[0],
+    )
+
+
+def _unstamped(memo_key: Hashable, stamp: Hashable) -> tuple[Any, ...] | None:
+    """A memo key (a tuple ending with the dumper stamp) without its stamp; None when it
+    was made with another dumper than the current one."""
+    if type(memo_key) is not tuple or not memo_key or memo_key[-1] != stamp:
+        return None
+    return memo_key[:-1]
+
+
+def adopt_texts(texts: TextsInUse) -> None:
+    """Take texts kept by an earlier process (made with the same `portable_stamp`), and
+    count what is read or emitted from now on."""
+    stamp = _dumper_stamp()
+    with _lock:
+        for key, text in texts.texts:
+            _texts[key + (stamp,)] = text
+        for key, known in texts.keys:
+            _keys[key + (stamp,)] = known
+        while len(_texts) > _SIZE:
+            _texts.popitem(last=False)
+        _used.clear()
+        _emitted[0] = 0

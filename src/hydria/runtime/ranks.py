@@ -37,7 +37,6 @@ leader's did; it writes no `.hydra` files; its job log file is `<name>_rank<N>.l
 
 from __future__ import annotations
 
-import json
 import os
 import time
 import warnings
@@ -89,10 +88,14 @@ class SharedRun:
     started: float
 
     def to_json(self) -> str:
+        import json  # a rank of a distributed launch only (~1.5 ms at start-up)
+
         return json.dumps(asdict(self))
 
     @staticmethod
     def from_json(text: str) -> SharedRun | None:
+        import json
+
         try:
             data = json.loads(text)
             data["task_overrides"] = tuple(data["task_overrides"])

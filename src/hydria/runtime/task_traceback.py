@@ -8,9 +8,12 @@ the text back with its result.
 from __future__ import annotations
 
 import os
-import traceback
+from typing import TYPE_CHECKING
 
 import omegaconf
+
+if TYPE_CHECKING:
+    import traceback
 
 __all__ = ["format_task_error", "is_full_error_requested"]
 
@@ -35,6 +38,8 @@ def format_task_error(exc: BaseException, *, full: bool | None = None) -> tuple[
     Returns:
         The text, and whether frames were left out (then a hint is worth printing).
     """
+    import traceback  # only a failed task needs it (~1 ms at start-up)
+
     if full is None:
         full = is_full_error_requested()
     te = traceback.TracebackException(type(exc), exc, exc.__traceback__)
@@ -61,9 +66,11 @@ def _keep_user_frames(te: traceback.TracebackException) -> bool:
     filtered = [_user_frames(t.stack) for t in chain]
     if not filtered[0]:
         return False
+    from traceback import StackSummary
+
     for current, frames in zip(chain, filtered, strict=True):
         if frames or not current.stack:
-            current.stack = traceback.StackSummary.from_list(frames)
+            current.stack = StackSummary.from_list(frames)
     return True
 
 

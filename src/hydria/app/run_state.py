@@ -1,0 +1,71 @@
+"""What one run of an app leaves in the user's disk cache for its next run: its parsed
+config files and its `.hydra` YAML texts.
+
+A warm start of an app used to parse every YAML file it composes (to stamp them and
+read their defaults lists) and emit `hydra.yaml` afresh, though the files had not
+changed since the last run: together a third of a no-op run's own work. Both are
+kept per app in the authenticated `DiskCache` (`compose/disk_cache.py`: a file
+hydria did not write is never unpickled), written only when a run had to parse or
+emit a fair share of them again, and read back into the process caches at the next
+start. A kept file is trusted under the same rule as one parsed in this process: its
+inode, size, mtime and ctime unchanged since it had settled (see `ParsedFileCache`).
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from hydria.app.app_setup import disk_cache_dir
+from hydria.app.process_caches import parsed_files
+from hydria.compose.disk_cache import DiskCache, entry_name
+from hydria.repository import ParsedFileCache
+from hydria.runtime.yaml_text_store import kept_yaml_texts
+from hydria.version import __version__
+
+__all__ = ["kept_between_runs"]
+
+#: a run that parsed fewer files than this leaves the kept ones as they are
+REWRITE_AFTER = 1
+_FORMAT = 1
+
+
+@contextmanager
+def kept_between_runs(identity: str) -> Iterator[None]:
+    """Within the block, what the last run of the app kept is in the process caches;
+    after it, what this run used is kept, if it had to redo enough of it.
+
+    Args:
+        identity: tells the app from others (`App.identity`), so two apps do not
+            replace each other's entries.
+    """
+    disk_dir = disk_cache_dir()
+    if disk_dir is None:
+        yield
+        return
+    with (
+        _kept_files(DiskCache(disk_dir), identity, parsed_files()),
+        kept_yaml_texts(disk_dir, identity),
+    ):
+        yield
+
+
+@contextmanager
+def _kept_files(cache: DiskCache, identity: str, files: ParsedFileCache) -> Iterator[None]:
+    header = repr((_FORMAT, "parsed-files", __version__, sys.version_info[:3], identity))
+    header_bytes = header.encode().replace(b"\0", b"\\0")
+    name = entry_name(header_bytes, "files-")
+    blob = cache.read(name, header_bytes)
+    kept = {}
+    if blob is not None:
+        try:
+            kept = pickle.loads(blob)
+        except Exception:  # noqa: BLE001 - an authenticated blob of another format: a miss
+            kept = {}
+    files.adopt(kept if isinstance(kept, dict) else {})
+    yield
+    used, parsed = files.in_use()
+    if parsed >= REWRITE_AFTER and used:
+        cache.write(name, header_bytes, pickle.dumps(used, protocol=pickle.HIGHEST_PROTOCOL))
