@@ -216,3 +216,20 @@ def test_sweeps_of_random_configs_whose_values_change_from_job_to_job() -> None:
                     node[key] = rng.choice(_VALUES[:46])
                     break
                 node = node[key]
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        [],
+        ["a=1"],
+        ["db=mysql", "+x=${y}", "~z", "s='quoted, with: colon'", "u=ünïcode", "l=[1,2]"],
+        ["n=null", "t=true", "e=", "m=\\${esc}", "nl=a\nb", "yes", "1", "1.0", "null"],
+        ["???"],
+        ["a=???"],
+    ],
+)
+def test_a_list_of_strings_is_to_yaml_s_text(items: list[str]) -> None:
+    from hydria.runtime.config_yaml import strings_yaml
+
+    assert strings_yaml(items) == OmegaConf.to_yaml(OmegaConf.create(list(items)))

@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 import omegaconf
 import yaml
-from omegaconf import Container, DictConfig
+from omegaconf import Container, DictConfig, OmegaConf
 from omegaconf._utils import get_omega_conf_dumper
 from omegaconf.basecontainer import BaseContainer
 
@@ -45,6 +45,7 @@ __all__ = [
     "config_yaml",
     "forget_yaml_texts",
     "portable_stamp",
+    "strings_yaml",
     "texts_in_use",
     "wrapped_yaml",
 ]
@@ -61,8 +62,12 @@ _DEPTH = 3
 #: whether a key is emitted plainly, per enclosing keys (a handful per app)
 _keys: dict[Hashable, bool] = {}
 _lock = threading.Lock()
-#: the texts (by memo key) read or emitted since `adopt_texts`, and how many were emitted
-_used: dict[Hashable, str] = {}
+#: how many times each text (by memo key) was read or emitted since `adopt_texts`, and
+#: how many were emitted
+_used: dict[Hashable, int] = {}
+#: past this many texts used, only those used more than once are worth keeping for the
+#: next run (a sweep's jobs each emit their own `hydra.job.num`, ...)
+_KEEP_ALL = 512
 _emitted = [0]
 
 
@@ -206,7 +211,7 @@ def _collect(
             text = _texts.get(memo_key)
             if text is not None:
                 _texts.move_to_end(memo_key)
-                _used[memo_key] = text
+                _used[memo_key] = _used.get(memo_key, 0) + 1
         parts.append(text if text is not None else _Missing(path, {key: value}, memo_key))
     return True
 
@@ -244,7 +249,10 @@ def _emit(missing: list[_Missing]) -> bool:
         _emitted[0] += len(missing)
         for entry in missing:
             _texts[entry.memo_key] = entry.text
-            _used[entry.memo_key] = entry.text
+            _used[entry.memo_key] = _used.get(entry.memo_key, 0) + 1
+        if len(_used) > 4 * _SIZE:  # a long sweep: its texts used once are not kept anyway
+            for key in [key for key, count in _used.items() if count < 2]:
+                del _used[key]
         while len(_texts) > _SIZE:
             _texts.popitem(last=False)
     return True
@@ -269,6 +277,16 @@ def config_yaml(config: Container) -> str:
         if text is not None:
             return text
     return _dump(content)
+
+
+def strings_yaml(items: Sequence[str]) -> str:
+    """`OmegaConf.to_yaml(OmegaConf.create(list(items)))` for a list of strings (a job's
+    overrides), byte for byte, without building the `ListConfig`: its unresolved content
+    is the strings themselves, unless one is `???` (a missing value, which OmegaConf 2.4
+    dumps escaped)."""
+    if any(type(item) is not str or item == "???" for item in items):
+        return config_yaml(OmegaConf.create(list(items)))
+    return _dump(list(items))
 
 
 def wrapped_yaml(config: DictConfig, key: str) -> str:
@@ -324,7 +342,9 @@ def texts_in_use() -> TextsInUse:
     """What `adopt_texts` in the next run would need, read from this process."""
     stamp = _dumper_stamp()
     with _lock:
-        texts = tuple((_unstamped(key, stamp), text) for key, text in _used.items())
+        least = 1 if len(_used) <= _KEEP_ALL else 2
+        used = [(key, _texts.get(key)) for key, count in _used.items() if count >= least]
+        texts = tuple((_unstamped(key, stamp), text) for key, text in used if text is not None)
         keys = tuple((_unstamped(key, stamp), known) for key, known in _keys.items())
     return TextsInUse(
         tuple((key, text) for key, text in texts if key is not None),

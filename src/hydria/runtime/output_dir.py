@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from omegaconf import Container, DictConfig, OmegaConf, open_dict, read_write
 
 from hydria.errors import ConfigContentError, OutputDirError
-from hydria.runtime.config_yaml import config_yaml, wrapped_yaml
+from hydria.runtime.config_yaml import config_yaml, strings_yaml, wrapped_yaml
 from hydria.runtime.plain_content import reference_text
 
 __all__ = ["make_dir", "prepare_output_dir", "save_job_configs", "save_sweep_config"]
@@ -208,5 +208,5 @@ def save_job_configs(
     make_dir(directory, "hydra.output_subdir", "the directory of the job's record")
     _write_yaml(directory, "config.yaml", task_config)
     _write_text(directory, "hydra.yaml", _hydra_yaml(config), _RECORD)
-    _write_yaml(directory, "overrides.yaml", OmegaConf.create(list(task_overrides)))
+    _write_text(directory, "overrides.yaml", strings_yaml(task_overrides), _RECORD)
     return directory
