@@ -18,14 +18,19 @@ def test_an_edit_of_the_building_code_changes_the_key(
     module = package / "compose" / "merge.py"
     module.write_text("RULES = 1\n", encoding="utf-8")
     monkeypatch.setattr(config_memo, "_PACKAGE", str(package))
-    before = config_memo._disk_key(("config", "k"))
-    assert config_memo._disk_key(("config", "k")) == before
-    module.write_text("RULES = 22\n", encoding="utf-8")  # a development edit, same version
-    assert config_memo._disk_key(("config", "k")) != before
+    config_memo.code_stamp.cache_clear()  # the stamp is read once per process
+    try:
+        before = config_memo._disk_key(("config", "k"))
+        assert config_memo._disk_key(("config", "k")) == before
+        module.write_text("RULES = 22\n", encoding="utf-8")  # a development edit, same version
+        config_memo.code_stamp.cache_clear()  # the next process
+        assert config_memo._disk_key(("config", "k")) != before
+    finally:
+        config_memo.code_stamp.cache_clear()
 
 
 def test_the_real_stamp_covers_the_stages_that_build_configs() -> None:
-    names = {name for name, _, _ in config_memo._code_stamp()}
+    names = {name for name, _, _ in config_memo.code_stamp()}
     assert {"builtin/schema.py", "compose/merge.py", "defaults/resolver.py"} <= names
 
 

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 
 from hydria.app.app_setup import disk_cache_dir
 from hydria.app.process_caches import parsed_files
+from hydria.compose.config_memo import code_stamp
 from hydria.compose.disk_cache import DiskCache, entry_name
 from hydria.repository import ParsedFileCache
 from hydria.runtime.yaml_text_store import kept_yaml_texts
@@ -54,7 +55,10 @@ def kept_between_runs(identity: str) -> Iterator[None]:
 
 @contextmanager
 def _kept_files(cache: DiskCache, identity: str, files: ParsedFileCache) -> Iterator[None]:
-    header = repr((_FORMAT, "parsed-files", __version__, sys.version_info[:3], identity))
+    # the code that parses files is part of the stamp: a development edit must not meet
+    # content parsed by the old code
+    versions = (_FORMAT, __version__, sys.version_info[:3], code_stamp())
+    header = repr((versions, "parsed-files", identity))
     header_bytes = header.encode().replace(b"\0", b"\\0")
     name = entry_name(header_bytes, "files-")
     blob = cache.read(name, header_bytes)

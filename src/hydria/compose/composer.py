@@ -290,6 +290,11 @@ def _config_from_defaults(
                 raise CompositionError(
                     f"Could not record this composition in the hydra node: {exc}"
                 ) from None
+        # the flags each composition starts from, memoised with the config: setting them
+        # walks the whole tree, once per job of a sweep otherwise
+        OmegaConf.set_struct(cfg, True)
+        if "hydra" in cfg:
+            OmegaConf.set_readonly(cfg.hydra, False)
         return cfg
 
     if memos is None:
@@ -311,9 +316,6 @@ def _config_from_defaults(
         # node's holds a token of this process, which another never meets.
         from_files = all(_is_file_identity(i) for _, _, i in identities)
         cfg = memos.configs.get_or_build(key, build, keep_first=from_files)
-    OmegaConf.set_struct(cfg, True)
-    if "hydra" in cfg:
-        OmegaConf.set_readonly(cfg.hydra, False)
     apply_overrides(cfg, defaults.config_overrides)
     if "hydra" in cfg:
         try:

@@ -12,6 +12,7 @@ as fast to copy, but only this process can read it, so it never goes to disk.
 
 from __future__ import annotations
 
+import functools
 import gc
 import io
 import os
@@ -141,9 +142,11 @@ _PACKAGE = os.path.dirname(os.path.dirname(__file__))
 _BUILDING_CODE = ("builtin", "compose", "defaults", "repository", "overrides")
 
 
-def _code_stamp() -> tuple[tuple[str, int, int], ...]:
+@functools.cache
+def code_stamp() -> tuple[tuple[str, int, int], ...]:
     """Name, mtime and size of every module that builds configs: an upgrade, or an edit
-    in a development checkout, must not meet a config cached by the old code."""
+    in a development checkout, must not meet a config cached by the old code. Read once
+    per process (~60 `stat` calls)."""
     found = []
     for package in _BUILDING_CODE:
         folder = os.path.join(_PACKAGE, package)
@@ -161,7 +164,7 @@ def _code_stamp() -> tuple[tuple[str, int, int], ...]:
 
 
 def _disk_key(key: Hashable) -> bytes:
-    versions = (__version__, omegaconf.__version__, sys.version, _code_stamp())
+    versions = (__version__, omegaconf.__version__, sys.version, code_stamp())
     return repr((versions, key)).encode().replace(b"\0", b"\\0")
 
 

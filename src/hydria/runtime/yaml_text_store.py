@@ -16,6 +16,7 @@ write the store again: keeping them would only replace the store's copy of them.
 
 from __future__ import annotations
 
+import os
 import pickle
 import sys
 from collections.abc import Iterator
@@ -47,7 +48,7 @@ def kept_yaml_texts(disk_dir: str | None, app: str) -> Iterator[None]:
         yield
         return
     cache = DiskCache(disk_dir)
-    header = repr((_FORMAT, __version__, sys.version_info[:3], stamp, app)).encode()
+    header = repr((_FORMAT, __version__, sys.version_info[:3], _own_code(), stamp, app)).encode()
     header = header.replace(b"\0", b"\\0")
     name = entry_name(header, "yaml-")
     adopt_texts(_read(cache, name, header))
@@ -56,6 +57,22 @@ def kept_yaml_texts(disk_dir: str | None, app: str) -> Iterator[None]:
     if used.emitted >= REWRITE_AFTER:
         blob = pickle.dumps((used.texts, used.keys), protocol=pickle.HIGHEST_PROTOCOL)
         cache.write(name, header, blob)
+
+
+def _own_code() -> tuple[tuple[str, int, int], ...]:
+    """The modules whose code decides a text (a development edit must not meet texts the
+    old code emitted)."""
+    from hydria.runtime import config_yaml, plain_content
+
+    stamps = []
+    for module in (config_yaml, plain_content):
+        path = module.__file__ or ""
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        stamps.append((os.path.basename(path), st.st_mtime_ns, st.st_size))
+    return tuple(stamps)
 
 
 def _read(cache: DiskCache, name: str, header: bytes) -> TextsInUse:
