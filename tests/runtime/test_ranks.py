@@ -409,3 +409,31 @@ def test_a_single_task_slurm_job_is_a_plain_run(tmp_path: Path) -> None:
         "train.log",
     ]
     assert not (tmp_path / "rendezvous").exists()
+
+
+def test_a_shared_run_is_written_as_json_dumps_writes_it_and_read_back() -> None:
+    """`SharedRun.to_json` writes JSON without importing `json` (start-up time); it must be
+    `json.dumps`'s text exactly, whatever the strings hold."""
+    import random
+    from dataclasses import asdict
+
+    rng = random.Random(7)
+    alphabet = "ab/ _-.:" + '"\\' + "\x00\x1f\x7f" + "éü✓日本" + "\U0001f600"
+
+    def text() -> str:
+        return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+
+    for _ in range(500):
+        run = SharedRun(
+            output_dir=text(),
+            dir=text(),
+            subdir=rng.choice([None, text()]),
+            task_overrides=tuple(text() for _ in range(rng.randint(0, 3))),
+            job=text(),
+            launch=text(),
+            pid=rng.randint(0, 2**31),
+            host=text(),
+            started=rng.random() * 2e9,
+        )
+        assert run.to_json() == json.dumps(asdict(run))
+        assert SharedRun.from_json(run.to_json()) == run

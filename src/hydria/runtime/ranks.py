@@ -37,6 +37,7 @@ leader's did; it writes no `.hydra` files; its job log file is `<name>_rank<N>.l
 
 from __future__ import annotations
 
+import math
 import os
 import time
 import warnings
@@ -88,9 +89,14 @@ class SharedRun:
     started: float
 
     def to_json(self) -> str:
-        import json  # a rank of a distributed launch only (~1.5 ms at start-up)
-
-        return json.dumps(asdict(self))
+        """`json.dumps(asdict(self))`, byte for byte, written without the `json` package:
+        every job sets this in its environment, and importing `json` would add ~1.5 ms
+        to a run's start-up (`from_json`, in a rank of a distributed launch, imports it)."""
+        return (
+            "{"
+            + ", ".join(f"{_json_text(k)}: {_json_text(v)}" for k, v in asdict(self).items())
+            + "}"
+        )
 
     @staticmethod
     def from_json(text: str) -> SharedRun | None:
@@ -233,6 +239,24 @@ class RunShare:
         finally:
             if written and self.rendezvous is not None:
                 _remove_record(self.rendezvous, record)
+
+
+def _json_text(value: object) -> str:
+    """A `SharedRun` field as `json.dumps` writes it: strings through the C escaper `json`
+    itself uses, numbers as `float.__repr__`/`int.__repr__`, tuples as arrays."""
+    from _json import encode_basestring_ascii
+
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return str(encode_basestring_ascii(value))
+    if isinstance(value, (int, float)) and math.isfinite(value):
+        return repr(value)
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_json_text(item) for item in value) + "]"
+    raise TypeError(f"a shared run's field cannot be {type(value).__name__}: {value!r}")
 
 
 def _write_record(path: str, record: SharedRun) -> bool:
