@@ -32,7 +32,7 @@ from hydria.compose.merge import (
     merge_all_omegaconf,
     merge_all_plain,
 )
-from hydria.defaults import DefaultsList, DefaultsMemo, resolve_defaults, split_body
+from hydria.defaults import DefaultsList, DefaultsMemo, split_body
 from hydria.errors import CompositionError, ConfigContentError, SweepNotAllowedError
 from hydria.overrides import ChoiceSweep, Override, is_hydra_override, plain_value
 from hydria.record_class import record
@@ -388,6 +388,8 @@ def compose_config(
             legacy_1_1=legacy,
         )
     else:
+        from hydria.defaults import resolve_defaults  # with memos, only a miss loads it
+
         defaults = resolve_defaults(
             repo, config_name, overrides, skip_missing=skip_missing, legacy_1_1=legacy
         )

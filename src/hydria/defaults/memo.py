@@ -16,7 +16,6 @@ from dataclasses import replace
 
 from hydria.defaults.group_overrides import is_value_override
 from hydria.defaults.model import DefaultsList
-from hydria.defaults.resolver import resolve_defaults
 from hydria.overrides import Override
 from hydria.record_class import record
 from hydria.repository import ConfigRepository
@@ -35,6 +34,9 @@ class DefaultsMemo:
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
+        #: keys used since `adopt`, and how many lists had to be resolved
+        self._used: set[Hashable] = set()
+        self._resolved = 0
 
     def resolve(
         self,
@@ -63,7 +65,11 @@ class DefaultsMemo:
             with self._lock:
                 self._entries[key] = entry
                 self._entries.move_to_end(key)
+                self._used.add(key)
             return replace(entry.result, config_overrides=values)
+        # the resolver is loaded on a miss only: a warm start replays a kept journal
+        from hydria.defaults.resolver import resolve_defaults
+
         journal: dict[tuple[str, str], Hashable] = {}
         repo.journal = journal
         try:
@@ -78,6 +84,36 @@ class DefaultsMemo:
             repo.journal = None
         with self._lock:
             self._entries[key] = _Entry(result, tuple(journal.items()))
+            self._used.add(key)
+            self._resolved += 1
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
         return result
+
+    def in_use(self) -> tuple[list[tuple[Hashable, _Entry]], int]:
+        """The entries used since `adopt` whose journal names files only (another
+        process can replay those; a ConfigStore node's identity holds a token of this
+        process), and how many lists had to be resolved."""
+        with self._lock:
+            used = [(k, self._entries[k]) for k in self._used if k in self._entries]
+            return [(k, e) for k, e in used if _replayable(e)], self._resolved
+
+    def adopt(self, entries: Sequence[tuple[Hashable, object]]) -> None:
+        """Take entries an earlier process kept (from `in_use`): each is replayed against
+        the repository before it is used, as any entry is. Count from now on."""
+        with self._lock:
+            for key, entry in entries:
+                if type(entry) is _Entry and key not in self._entries:
+                    self._entries[key] = entry
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+            self._used.clear()
+            self._resolved = 0
+
+
+def _replayable(entry: _Entry) -> bool:
+    for (question, _), answer in entry.journal:
+        is_file = type(answer) is tuple and len(answer) == 2 and type(answer[0]) is str
+        if question == "load" and answer is not None and not is_file:
+            return False
+    return True
