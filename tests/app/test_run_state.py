@@ -35,6 +35,7 @@ def main(cfg):
     expected = OmegaConf.to_yaml(OmegaConf.create({"hydra": hydra}))
     report = {
         "parsed": process_caches.parsed_files().in_use()[1],
+        "resolved": process_caches.app_memos().defaults.in_use()[1],
         "emitted": config_yaml.texts_in_use().emitted,
         "same_text": saved == expected,
         "port": cfg.db.port,
@@ -56,15 +57,15 @@ def app(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _run(app: Path, *args: str, **env: str) -> dict[str, Any]:
+def _process(app: Path, *args: str, script: str = "app.py", **env: str) -> Any:
     environment = {
         **os.environ,
         "XDG_CACHE_HOME": str(app / "cache"),
         "HYDRIA_NO_CACHE": "",
         **env,
     }
-    done = subprocess.run(
-        [sys.executable, "app.py", "hydra.run.dir=out", *args],
+    return subprocess.run(
+        [sys.executable, script, "hydra.run.dir=out", *args],
         cwd=app,
         env=environment,
         capture_output=True,
@@ -72,6 +73,10 @@ def _run(app: Path, *args: str, **env: str) -> dict[str, Any]:
         timeout=120,
         check=False,
     )
+
+
+def _run(app: Path, *args: str, **env: str) -> dict[str, Any]:
+    done = _process(app, *args, **env)
     assert done.returncode == 0, done.stderr
     (line,) = [x for x in done.stdout.splitlines() if x.startswith("REPORT ")]
     report: dict[str, Any] = json.loads(line[len("REPORT ") :])
@@ -86,8 +91,9 @@ def test_the_next_run_parses_no_file_and_emits_hydra_yaml_from_kept_texts(app: P
     first = _run(app)
     assert first["parsed"] >= 3 and first["emitted"] > 10 and first["same_text"]
     assert len(_kept(app, "files-")) == 1 and len(_kept(app, "yaml-")) == 1
+    assert first["resolved"] >= 1
     second = _run(app)
-    assert second["parsed"] == 0
+    assert second["parsed"] == 0 and second["resolved"] == 0
     assert second["emitted"] <= 3  # the entries that change every run (output dir, ...)
     assert second["same_text"]
     assert second["port"] == 3306
@@ -130,12 +136,40 @@ def test_two_apps_keep_their_own_entries(app: Path, tmp_path: Path) -> None:
     _run(app, "--config-name", "config")  # the same app: one entry each
     other = app / "other.py"
     other.write_text(APP.replace('config_path="conf"', 'config_path="./conf"'))
-    subprocess.run(
-        [sys.executable, "other.py", "hydra.run.dir=out"],
-        cwd=app,
-        env={**os.environ, "XDG_CACHE_HOME": str(app / "cache"), "HYDRIA_NO_CACHE": ""},
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    assert _process(app, script="other.py").returncode == 0
     assert len(_kept(app, "files-")) == 2
+
+
+def test_a_kept_defaults_list_is_replayed_against_the_tree_before_use(app: Path) -> None:
+    _run(app)
+    assert _run(app)["resolved"] == 0
+    (app / "conf" / "db" / "postgres.yaml").write_text("port: 5432\n")  # a new option
+    chosen = _run(app, "db=postgres")
+    assert chosen["port"] == 5432 and chosen["resolved"] >= 1
+    (app / "conf" / "config.yaml").write_text("defaults:\n  - db: postgres\n  - _self_\nx: 1\n")
+    edited = _run(app)  # the primary config's defaults list changed
+    assert edited["port"] == 5432 and edited["resolved"] >= 1
+    (app / "conf" / "db" / "postgres.yaml").unlink()  # an option gone
+    done = _process(app)
+    assert done.returncode == 1 and "postgres" in done.stderr
+
+
+def test_runs_at_the_same_time_share_the_store_safely(app: Path) -> None:
+    environment = {**os.environ, "XDG_CACHE_HOME": str(app / "cache"), "HYDRIA_NO_CACHE": ""}
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "app.py", f"hydra.run.dir=out{i}"],
+            cwd=app,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(4)
+    ]
+    for run in runs:
+        out, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+        assert '"same_text": true' in out
+    after = _run(app)
+    assert after["parsed"] == 0 and after["resolved"] == 0 and after["same_text"]
