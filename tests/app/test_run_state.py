@@ -173,3 +173,13 @@ def test_runs_at_the_same_time_share_the_store_safely(app: Path) -> None:
         assert '"same_text": true' in out
     after = _run(app)
     assert after["parsed"] == 0 and after["resolved"] == 0 and after["same_text"]
+
+
+def test_a_run_whose_task_fails_still_keeps_what_it_parsed(app: Path) -> None:
+    failing = app / "failing.py"
+    failing.write_text(
+        APP.replace("def main(cfg):", "def main(cfg):\n    raise ValueError('boom')")
+    )
+    done = _process(app, script="failing.py")
+    assert done.returncode == 1 and "boom" in done.stderr
+    assert _kept(app, "files-") and _kept(app, "yaml-")

@@ -79,9 +79,19 @@ def _kept_files(
             kept_files, kept_lists = {}, []
     files.adopt(kept_files if isinstance(kept_files, dict) else {})
     defaults.adopt(kept_lists if isinstance(kept_lists, list) else [])
-    yield
+    try:
+        yield
+    except Exception:  # a failed task or config: what it parsed is still worth keeping
+        _keep_files(cache, name, header_bytes, files, defaults)
+        raise
+    _keep_files(cache, name, header_bytes, files, defaults)
+
+
+def _keep_files(
+    cache: DiskCache, name: str, header: bytes, files: ParsedFileCache, defaults: DefaultsMemo
+) -> None:
     used_files, parsed = files.in_use()
     used_lists, resolved = defaults.in_use()
     if parsed + resolved >= REWRITE_AFTER and used_files:
         data = pickle.dumps((used_files, used_lists), protocol=pickle.HIGHEST_PROTOCOL)
-        cache.write(name, header_bytes, data)
+        cache.write(name, header, data)

@@ -52,7 +52,15 @@ def kept_yaml_texts(disk_dir: str | None, app: str) -> Iterator[None]:
     header = header.replace(b"\0", b"\\0")
     name = entry_name(header, "yaml-")
     adopt_texts(_read(cache, name, header))
-    yield
+    try:
+        yield
+    except Exception:  # a failed task: the texts its job wrote are still worth keeping
+        _keep(cache, name, header)
+        raise
+    _keep(cache, name, header)
+
+
+def _keep(cache: DiskCache, name: str, header: bytes) -> None:
     used = texts_in_use()
     if used.emitted >= REWRITE_AFTER:
         blob = pickle.dumps((used.texts, used.keys), protocol=pickle.HIGHEST_PROTOCOL)
