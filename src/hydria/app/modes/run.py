@@ -82,6 +82,9 @@ def run(invocation: Invocation) -> Any:
                 task_overrides=task_overrides,
                 configure_logging=app.configure_logging,
                 callbacks=callbacks,
+                # without callbacks nothing reads `cfg` after the job: it may be the
+                # job's own (a copy of the whole config saved)
+                owned=not callbacks,
             )
         )
         callbacks.notify(
