@@ -13,36 +13,56 @@ A kept file is trusted under the same rule as one parsed in this process: its in
 size, mtime and ctime unchanged since it had settled (see `ParsedFileCache`). A kept
 defaults list is used only once every question its resolution asked the repository
 (which file, with which stamp; which group has which options) gets the same answer
-again (see `DefaultsMemo`), as within a process.
+again (see `DefaultsMemo`), as within a process. A `.hydra` text is keyed by the
+entry's content, the versions of PyYAML, OmegaConf and Python, the dumper's
+representers by name and the code that emits it (see `runtime.config_yaml`); without a
+portable description of the dumper, no text is kept.
 """
 
 from __future__ import annotations
 
+import os
 import pickle
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from hydria.app.app_setup import disk_cache_dir
 from hydria.app.process_caches import app_memos, parsed_files
 from hydria.compose.config_memo import code_stamp
 from hydria.compose.disk_cache import DiskCache, entry_name
 from hydria.defaults import DefaultsMemo
+from hydria.record_class import record
 from hydria.repository import ParsedFileCache
-from hydria.runtime.yaml_text_store import kept_yaml_texts
+from hydria.runtime.config_yaml import TextsInUse, adopt_texts, portable_stamp, texts_in_use
 from hydria.version import __version__
 
 __all__ = ["kept_between_runs"]
 
-#: a run that parsed fewer files than this leaves the kept ones as they are
-REWRITE_AFTER = 1
-_FORMAT = 2
+_FORMAT = 3
+#: a run that emitted fewer `.hydra` texts than this leaves the kept ones as they are:
+#: those are the entries that change every run (`hydra.runtime.output_dir`, ...)
+TEXTS_REWRITE_AFTER = 4
+
+
+@record(kw_only=True)
+class _Kept:
+    """One entry of the disk cache, read into the process caches when a run starts and
+    written back when it ends."""
+
+    name: str
+    header: bytes
+    #: takes what was kept (None: nothing usable was) and counts from now on
+    adopt: Callable[[Any], None]
+    #: what to keep now, or None to leave the entry as it is
+    in_use: Callable[[], Any]
 
 
 @contextmanager
 def kept_between_runs(identity: str) -> Iterator[None]:
     """Within the block, what the last run of the app kept is in the process caches;
-    after it, what this run used is kept, if it had to redo enough of it.
+    after it (also when it fails), what this run used is kept, if it had to redo enough.
 
     Args:
         identity: tells the app from others (`App.identity`), so two apps do not
@@ -52,46 +72,100 @@ def kept_between_runs(identity: str) -> Iterator[None]:
     if disk_dir is None:
         yield
         return
-    with (
-        _kept_files(DiskCache(disk_dir), identity, parsed_files(), app_memos().defaults),
-        kept_yaml_texts(disk_dir, identity),
-    ):
-        yield
-
-
-@contextmanager
-def _kept_files(
-    cache: DiskCache, identity: str, files: ParsedFileCache, defaults: DefaultsMemo
-) -> Iterator[None]:
-    # the code that parses files is part of the stamp: a development edit must not meet
-    # content parsed by the old code
-    versions = (_FORMAT, __version__, sys.version_info[:3], code_stamp())
-    header = repr((versions, "parsed-files", identity))
-    header_bytes = header.encode().replace(b"\0", b"\\0")
-    name = entry_name(header_bytes, "files-")
-    blob = cache.read(name, header_bytes)
-    kept_files: object = {}
-    kept_lists: object = []
-    if blob is not None:
-        try:
-            kept_files, kept_lists = pickle.loads(blob)
-        except Exception:  # noqa: BLE001 - an authenticated blob of another format: a miss
-            kept_files, kept_lists = {}, []
-    files.adopt(kept_files if isinstance(kept_files, dict) else {})
-    defaults.adopt(kept_lists if isinstance(kept_lists, list) else [])
+    cache = DiskCache(disk_dir)
+    entries = [_parsed(identity, parsed_files(), app_memos().defaults)]
+    texts = _texts(identity)
+    if texts is not None:
+        entries.append(texts)
+    for entry in entries:
+        entry.adopt(_read(cache, entry))
     try:
         yield
-    except Exception:  # a failed task or config: what it parsed is still worth keeping
-        _keep_files(cache, name, header_bytes, files, defaults)
+    except Exception:  # a failed task or config: what it parsed or wrote is still worth it
+        _write(cache, entries)
         raise
-    _keep_files(cache, name, header_bytes, files, defaults)
+    _write(cache, entries)
 
 
-def _keep_files(
-    cache: DiskCache, name: str, header: bytes, files: ParsedFileCache, defaults: DefaultsMemo
-) -> None:
-    used_files, parsed = files.in_use()
-    used_lists, resolved = defaults.in_use()
-    if parsed + resolved >= REWRITE_AFTER and used_files:
-        data = pickle.dumps((used_files, used_lists), protocol=pickle.HIGHEST_PROTOCOL)
-        cache.write(name, header, data)
+def _header(*parts: object) -> bytes:
+    versions = (_FORMAT, __version__, sys.version_info[:3])
+    return repr((versions, *parts)).encode().replace(b"\0", b"\\0")
+
+
+def _read(cache: DiskCache, entry: _Kept) -> Any:
+    blob = cache.read(entry.name, entry.header)
+    if blob is None:
+        return None
+    try:
+        return pickle.loads(blob)
+    except Exception:  # noqa: BLE001 - an authenticated blob of another format: a miss
+        return None
+
+
+def _write(cache: DiskCache, entries: list[_Kept]) -> None:
+    for entry in entries:
+        data = entry.in_use()
+        if data is not None:
+            blob = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+            cache.write(entry.name, entry.header, blob)
+
+
+def _pair(data: Any) -> tuple[Any, Any]:
+    return data if type(data) is tuple and len(data) == 2 else ({}, [])
+
+
+def _parsed(identity: str, files: ParsedFileCache, defaults: DefaultsMemo) -> _Kept:
+    """The parsed files and resolved defaults lists, under a stamp of the code that
+    parses and resolves them (a development edit must not meet the old code's results)."""
+    header = _header("parsed-files", code_stamp(), identity)
+
+    def adopt(data: Any) -> None:
+        kept_files, kept_lists = _pair(data)
+        files.adopt(kept_files if type(kept_files) is dict else {})
+        defaults.adopt(kept_lists if type(kept_lists) is list else [])
+
+    def in_use() -> Any:
+        used_files, parsed = files.in_use()
+        used_lists, resolved = defaults.in_use()
+        return (used_files, used_lists) if parsed + resolved and used_files else None
+
+    return _Kept(name=entry_name(header, "files-"), header=header, adopt=adopt, in_use=in_use)
+
+
+def _texts(identity: str) -> _Kept | None:
+    """The `.hydra` YAML texts, or None when the dumper cannot be described portably."""
+    stamp = portable_stamp()
+    if stamp is None:
+        return None
+    header = _header("yaml-texts", _text_code(), stamp, identity)
+
+    def adopt(data: Any) -> None:
+        texts, keys = _pair(data)
+        adopt_texts(
+            TextsInUse(
+                tuple((k, t) for k, t in texts if type(k) is tuple and type(t) is str),
+                tuple((k, v) for k, v in keys if type(k) is tuple and type(v) is bool),
+                0,
+            )
+        )
+
+    def in_use() -> Any:
+        used = texts_in_use()
+        return (used.texts, used.keys) if used.emitted >= TEXTS_REWRITE_AFTER else None
+
+    return _Kept(name=entry_name(header, "yaml-"), header=header, adopt=adopt, in_use=in_use)
+
+
+def _text_code() -> tuple[tuple[str, int, int], ...]:
+    """Name, mtime and size of the modules whose code decides a text."""
+    from hydria.runtime import config_yaml, plain_content
+
+    stamps = []
+    for module in (config_yaml, plain_content):
+        path = module.__file__ or ""
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        stamps.append((os.path.basename(path), st.st_mtime_ns, st.st_size))
+    return tuple(stamps)

@@ -94,14 +94,15 @@ def _run_mode(app: App, request: RunRequest) -> Any:
         from hydria.app.modes.explain_key import explain_key as mode
     elif command == "multirun":
         from hydria.app.modes.multirun import multirun
-        from hydria.app.run_state import kept_between_runs
 
-        with kept_between_runs(app.identity):
+        def mode(invocation: Invocation) -> Any:
             return multirun(invocation, from_flag=True)
+
     else:  # run; --shell-completion is not carried out yet (issue 17): it runs, as before
         from hydria.app.modes.run import run as mode
-    if command not in ("run", "cfg"):
+    if command not in ("run", "cfg", "multirun"):
         return mode(invocation)
+    # the modes that compose for real keep what they parsed for the app's next run
     from hydria.app.run_state import kept_between_runs
 
     with kept_between_runs(app.identity):

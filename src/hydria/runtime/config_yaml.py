@@ -100,14 +100,17 @@ def _content(node: Container) -> Any:
     return BaseContainer._to_content(node, **_OPTIONS) if plain is NOT_PLAIN else plain
 
 
+#: `OmegaConf.to_yaml`'s options for PyYAML (its dumper is taken at each call: a
+#: representer may be added to it at any time)
+_DUMP_OPTIONS: dict[str, Any] = {
+    "default_flow_style": False,
+    "allow_unicode": True,
+    "sort_keys": False,
+}
+
+
 def _dump(data: Any) -> str:
-    text: str = yaml.dump(
-        data,
-        default_flow_style=False,
-        allow_unicode=True,
-        sort_keys=False,
-        Dumper=get_omega_conf_dumper(),
-    )
+    text: str = yaml.dump(data, Dumper=get_omega_conf_dumper(), **_DUMP_OPTIONS)
     return text
 
 
@@ -224,13 +227,7 @@ def _emit(missing: list[_Missing]) -> bool:
     if len(documents) == 1:
         texts = [_dump(documents[0])]
     else:
-        dumped: str = yaml.dump_all(
-            documents,
-            default_flow_style=False,
-            allow_unicode=True,
-            sort_keys=False,
-            Dumper=get_omega_conf_dumper(),
-        )
+        dumped: str = yaml.dump_all(documents, Dumper=get_omega_conf_dumper(), **_DUMP_OPTIONS)
         lines: list[list[str]] = [[]]
         for line in dumped.splitlines(keepends=True):
             if line == "---\n":  # each document after the first starts with it
@@ -302,7 +299,7 @@ def wrapped_yaml(config: DictConfig, key: str) -> str:
     return _dump({key: content})
 
 
-# --- keeping texts for the next run (`hydria.runtime.yaml_text_store`) ------------------
+# --- keeping texts for the next run (`hydria.app.run_state`) ------------------------------
 
 
 def portable_stamp() -> Hashable | None:
