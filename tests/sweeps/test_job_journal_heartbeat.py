@@ -43,3 +43,41 @@ def test_markers_are_refreshed_while_their_jobs_run_and_removed_after(
     finishes[1]()
     assert running_jobs(tmp_path) == {}
     assert _wait_for(lambda: beat._thread is None)  # no job left: the thread ended
+
+
+def test_a_job_run_by_the_lock_holder_is_not_marked_but_one_in_a_forked_child_is(
+    tmp_path: Path,
+) -> None:
+    """The sweep's lock already stands for the jobs its holder runs itself; a worker
+    forked from it holds no lock and marks its job as before."""
+    from hydria.multirun.ownership import SweepLock, held_here
+
+    folder = tmp_path / job_journal.JOBS_DIR
+    folder.mkdir()
+    (folder / "0.queued").write_text("{}")  # left by an earlier run's engine
+    with SweepLock(tmp_path):
+        assert held_here(tmp_path) and held_here(str(tmp_path) + "/.")
+        finish = JobJournal(str(tmp_path), 0, ("x=0",), "run").begin()
+        assert not (folder / "0.running").exists()
+        assert not (folder / "0.queued").exists()
+        finish()
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: not the holder
+            os.close(read)
+            marked = False
+            try:
+                done = JobJournal(str(tmp_path), 1, ("x=1",), "run").begin()
+                marked = (folder / "1.running").exists() and not held_here(tmp_path)
+                done()
+            finally:
+                os.write(write, b"1" if marked else b"0")
+                os._exit(0)
+        os.close(write)
+        assert os.read(read, 1) == b"1"
+        os.close(read)
+        os.waitpid(pid, 0)
+    assert not held_here(tmp_path)
+    finish = JobJournal(str(tmp_path), 2, ("x=2",), "run").begin()  # lock released
+    assert (folder / "2.running").exists()
+    finish()

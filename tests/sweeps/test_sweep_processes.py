@@ -187,6 +187,36 @@ def test_ctrl_c_records_the_jobs_in_flight_and_resume_runs_the_rest(
     assert records[1].output_dir == str(tmp_path / "sw" / "1")
 
 
+def test_a_sweep_killed_in_a_job_it_runs_itself_resumes_at_that_job(
+    sweep_app: Callable[..., Done], tmp_path: Path
+) -> None:
+    """The basic launcher runs jobs in the sweep process, which marks them by its lock
+    alone: once SIGKILL took the process, `--resume` finds the lock stale and runs the
+    killed job again, without waiting for it."""
+    killed = sweep_app("-m", "a=1,kill,3", "hydra.sweep.dir=sw")
+    assert killed.code == -signal.SIGKILL
+    assert {n: r.status for n, r in _records(tmp_path / "sw").items()} == {0: "completed"}
+    assert not (tmp_path / "sw" / ".hydria-jobs" / "1.running").exists()
+    trace = tmp_path / "trace"
+    trace.mkdir()
+    app = (tmp_path / "app.py").read_text()
+    # the same sweep, whose job #1 now survives: it runs again, then the rest
+    (tmp_path / "app.py").write_text(app.replace('if a == "kill":', 'if a == "kill" and False:'))
+    done = sweep_app(
+        "-m", "a=1,kill,3", "hydra.sweep.dir=sw", "--resume", env=app_env(TRACE_DIR=str(trace))
+    )
+    assert done.code == 0, done.err
+    assert "waiting for it" not in done.err
+    records = _records(tmp_path / "sw")
+    assert {n: r.status for n, r in records.items()} == {
+        0: "completed",
+        1: "completed",
+        2: "completed",
+    }
+    assert sorted(p.name for p in trace.iterdir()) == ["3.end", "3.start", "kill.end", "kill.start"]
+    assert not (tmp_path / "sw" / ".hydria-jobs").exists()
+
+
 def test_resume_refuses_a_different_sweep(sweep_app: Callable[..., Done], tmp_path: Path) -> None:
     assert sweep_app("-m", "a=1,2", "hydra.sweep.dir=sw").code == 0
     done = sweep_app("-m", "a=1,5", "hydra.sweep.dir=sw", "--resume")

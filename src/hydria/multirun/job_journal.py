@@ -6,7 +6,8 @@ cluster node, a Ray task). There, around the job:
 * **begin**: `<sweep dir>/.hydria-jobs/<num>.running` names the process (host, pid,
   its start time) and the sweep run; the process's heartbeat thread refreshes its mtime every
   few seconds, so a job on another host is known alive by time (as the sweep lock,
-  `hydria.multirun.ownership`);
+  `hydria.multirun.ownership`). A job run by the sweep process itself is not marked:
+  the sweep's lock says all there is to say about it;
 * **end**: the job appends its own record to `results.jsonl` (one `O_APPEND` write
   of a whole line, which file systems keep whole), then removes its marker, and
   only then reports back. Whatever kills the sweep process afterwards, the record is
@@ -41,6 +42,7 @@ from hydria.multirun.ownership import (
     HEARTBEAT,
     STALE_AFTER,
     file_age,
+    held_here,
     process_alive,
     process_start,
 )
@@ -177,7 +179,16 @@ class JobJournal:
             LOG.warning("Could not note job #%s as queued (%s): %s", self.num, path, exc)
 
     def begin(self) -> Callable[[], None]:
-        """Mark the job running, with a heartbeat; returns what stops both."""
+        """Mark the job running, with a heartbeat; returns what stops both.
+
+        A job run by the process holding the sweep's lock (the basic launcher's) is not
+        marked: the lock already says that process is alive, a resume cannot start while
+        it holds it, and the job cannot outlive it. That saves creating and renaming a
+        file per job, which costs more than the rest of a small job's bookkeeping."""
+        if held_here(self.sweep_dir):
+            with contextlib.suppress(OSError):  # queued by an earlier run's engine
+                self.marker.with_suffix(".queued").unlink()
+            return _nothing
         pid = os.getpid()
         data = {
             "num": self.num,
@@ -220,6 +231,10 @@ class JobJournal:
             LOG.warning("Job #%s could not record its end itself: %s", self.num, exc)
             return False
         return True
+
+
+def _nothing() -> None:
+    """What ends the marking of a job that was not marked."""
 
 
 _MARKER_LIMIT = 64 * 1024  # a marker is a few hundred bytes

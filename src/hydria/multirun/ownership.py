@@ -52,6 +52,7 @@ __all__ = [
     "Holder",
     "SweepLock",
     "file_age",
+    "held_here",
     "process_alive",
     "process_start",
 ]
@@ -59,6 +60,32 @@ __all__ = [
 LOCK_FILE = ".hydria-sweep.lock"
 HEARTBEAT = 5.0  # seconds between refreshes of the lock's mtime
 STALE_AFTER = 60.0  # a holder on another host silent this long is gone
+
+
+#: the sweep directories (real paths) whose lock this process holds, with how many times
+_held: dict[str, int] = {}
+_held_lock = threading.Lock()
+
+
+def _forget_held() -> None:
+    """A forked child holds none of its parent's locks."""
+    global _held_lock
+    _held_lock = threading.Lock()
+    _held.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_held)
+
+
+def held_here(sweep_dir: str | Path) -> bool:
+    """Whether this process holds the lock on `sweep_dir`: then a job it runs itself
+    lives exactly as long as the lock's holder, and needs no marker of its own."""
+    if not _held:
+        return False
+    key = os.path.realpath(sweep_dir)
+    with _held_lock:
+        return _held.get(key, 0) > 0
 
 
 def _stat_fields(pid: int) -> list[str]:
@@ -254,6 +281,7 @@ class SweepLock:
         self._fd: int | None = None
         self._stop = threading.Event()
         self._beat: threading.Thread | None = None
+        self._held_key: str | None = None
 
     def __enter__(self) -> SweepLock:
         self.acquire()
@@ -327,6 +355,9 @@ class SweepLock:
         self._stop.clear()
         self._beat = threading.Thread(target=self._heartbeat, name="hydria-sweep-lock", daemon=True)
         self._beat.start()
+        self._held_key = os.path.realpath(self.path.parent)
+        with _held_lock:
+            _held[self._held_key] = _held.get(self._held_key, 0) + 1
 
     def _heartbeat(self) -> None:
         while not self._stop.wait(HEARTBEAT):
@@ -335,6 +366,12 @@ class SweepLock:
 
     def release(self) -> None:
         """Give the lock up (only if it is still ours)."""
+        key, self._held_key = self._held_key, None
+        if key is not None:
+            with _held_lock:
+                count = _held.pop(key, 0) - 1
+                if count > 0:
+                    _held[key] = count
         self._stop.set()
         if self._beat is not None:
             self._beat.join(timeout=1)

@@ -147,8 +147,14 @@ class ResultsFile:
         self.path = Path(sweep_dir) / RESULTS_FILE
 
     def append(self, record: JobRecord) -> None:
-        """Add one line in a single `write` (Ctrl-C cannot land halfway through it), then
-        sync it. After a crash left a torn last line, the new line starts on its own.
+        """Add one line in a single `write` (Ctrl-C cannot land halfway through it). After
+        a crash left a torn last line, the new line starts on its own.
+
+        The line is not `fsync`ed: once written it survives the death of any process
+        (the kernel holds it), and on NFS closing the file sends it to the server. Only
+        a crash of the machine itself could lose it, and that loses the job's outputs
+        with it (nothing syncs those): a record that outlived them would make `--resume`
+        skip a job whose results are gone.
 
         Jobs append their own records from other processes and hosts: the write is
         made under an `fcntl.lockf` lock of the file where the file system has one
@@ -162,7 +168,6 @@ class ResultsFile:
             if size and os.pread(fd, 1, size - 1) != b"\n":
                 data = b"\n" + data
             os.write(fd, data)
-            os.fsync(fd)
         finally:
             os.close(fd)
 
