@@ -34,6 +34,8 @@
     ├── OutputDirError (OSError)            an output or sweep dir, or a `.hydra` file in it,
     │                                       cannot be created or written (key, path, OS reason)
     ├── SavedRunError (LookupError)         a run directory has no readable `.hydra` record
+    ├── SweepFailureRateError (RuntimeError) more of a sweep's jobs failed than
+    │                                       hydra.sweeper.max_failure_rate allows
     ├── SweepRecordsError (ValueError)      a sweep's results.jsonl, or a line of it, is unreadable
     ├── SweepDirInUseError (RuntimeError)   another live sweep or resume holds the sweep dir's lock
     ├── ExplainError (LookupError)          no provenance for a key, or a config hydria cannot trace
@@ -86,6 +88,7 @@ __all__ = [
     "SearchPathException",
     "SweepDirInUseError",
     "SweepNotAllowedError",
+    "SweepFailureRateError",
     "SweepRecordsError",
     "TargetNotFoundError",
     "TargetRefusedError",
@@ -290,6 +293,10 @@ class SweepDirInUseError(HydriaError, RuntimeError):
     """A sweep directory is held by another live sweep or `--resume` (its lock,
     `hydria.multirun.ownership`); the message names the holder (host, pid, command, since
     when) and what to do."""
+
+
+class SweepFailureRateError(HydriaError, RuntimeError):
+    """More of a sweep's jobs failed than `hydra.sweeper.max_failure_rate` allows."""
 
 
 class SweepRecordsError(HydriaError, ValueError):

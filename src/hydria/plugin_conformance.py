@@ -19,7 +19,14 @@ from typing import Protocol, cast
 
 from hydria.errors import PluginError
 from hydria.overrides import Override, parse_overrides
-from hydria.plugin_contracts import CALLBACK_HOOKS, JobEvents, Launcher, Sweeper, SweepSession
+from hydria.plugin_contracts import (
+    CALLBACK_HOOKS,
+    JobEvents,
+    JobStream,
+    Launcher,
+    Sweeper,
+    SweepSession,
+)
 from hydria.record_class import record
 from hydria.runtime.job_model import JobSpec
 
@@ -132,6 +139,9 @@ class _DuckLauncher(Launcher):
             getattr(plugin, "launch"),  # noqa: B009 - checked at load, not typed
         )
         self._prepare = cast("Callable[[int], None] | None", getattr(plugin, "prepare", None))
+        self._launch_stream = cast(
+            "Callable[[JobStream, JobEvents], None] | None", getattr(plugin, "launch_stream", None)
+        )
 
     def prepare(self, job_count: int) -> None:
         if self._prepare is not None:
@@ -139,6 +149,12 @@ class _DuckLauncher(Launcher):
 
     def launch(self, jobs: Sequence[JobSpec], events: JobEvents) -> None:
         self._launch(jobs, events)
+
+    def launch_stream(self, jobs: JobStream, events: JobEvents) -> None:
+        if self._launch_stream is None:
+            super().launch_stream(jobs, events)
+        else:
+            self._launch_stream(jobs, events)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.plugin!r})"

@@ -10,8 +10,11 @@ and the launcher the `hydra` node names, and calls `Sweeper.sweep` with a
 the session; the session composes each job, numbers it, records it in `results.jsonl`,
 skips what an earlier run completed (`--resume`), and gives the specs to
 `Launcher.launch`, which runs them wherever they run and reports each through
-`JobEvents`. A new sweeper (an optimiser asking for trials as others end) needs only a
-new `Sweeper`, never a change to the runner.
+`JobEvents`. A sweeper that decides each job from the results of earlier ones (an
+optimiser asking for its next trial as one ends) hands the session a source of jobs
+instead (`SweepSession.run_stream`), and the launcher takes them one at a time
+(`Launcher.launch_stream`), keeping a bounded number in flight: no batch waits for its
+slowest job. A new sweeper needs only a new `Sweeper`, never a change to the runner.
 
 Layer: beside `runtime` (uses its job records and the override records); everything
 that loads or drives plugins sits above it.
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 from omegaconf import DictConfig
@@ -32,6 +36,7 @@ __all__ = [
     "CALLBACK_HOOKS",
     "Callback",
     "JobEvents",
+    "JobStream",
     "Launcher",
     "Sweeper",
     "SweepSession",
@@ -62,6 +67,42 @@ class JobEvents(Protocol):
         that ends after the sweep process is gone (see `submitted`)."""
 
 
+class JobStream(Protocol):
+    """Jobs made while the sweep runs, each from the results of those that ended before it.
+
+    Implemented by hydria's sweep (`hydria.multirun`); a launcher only calls it. A job's
+    index (for `JobEvents`) is its position in the order the launcher took it.
+    """
+
+    @property
+    def max_in_flight(self) -> int:
+        """How many jobs may run at once (at least 1)."""
+
+    def next(self) -> JobSpec | None:
+        """The next job, composed and numbered, or None when the sweep has no more: then
+        the launcher lets the jobs in flight end, reports them, and returns."""
+
+
+class _ShiftedEvents:
+    """Reports a batch's jobs under the stream's indices (`Launcher.launch_stream`)."""
+
+    def __init__(self, events: JobEvents, first: int) -> None:
+        self._events = events
+        self._first = first
+
+    def started(self, index: int, environment: Mapping[str, str]) -> None:
+        self._events.started(self._first + index, environment)
+
+    def finished(self, index: int, result: JobReturn) -> None:
+        self._events.finished(self._first + index, result)
+
+    def submitted(self, index: int, info: Mapping[str, Any]) -> None:
+        self._events.submitted(self._first + index, info)
+
+    def recorder(self, index: int) -> Callable[[JobReturn], None]:
+        return self._events.recorder(self._first + index)
+
+
 class Launcher(ABC):
     """Runs jobs: built once per sweep from the `hydra.launcher` node's keys (all but
     `_target_`) as keyword arguments.
@@ -87,6 +128,28 @@ class Launcher(ABC):
         interrupt propagate: the session records the jobs in flight as interrupted.
         """
 
+    def launch_stream(self, jobs: JobStream, events: JobEvents) -> None:
+        """Run the jobs of `jobs` as it makes them: take the next one whenever fewer than
+        `jobs.max_in_flight` run, until it has no more, and report each as `launch` does.
+
+        Optional: this default takes `max_in_flight` jobs, launches them as one batch
+        and waits for all of them before taking more (Hydra's behaviour: a batch waits
+        for its slowest job). hydria's own launchers override it to start each job as
+        soon as a slot frees up.
+        """
+        first = 0
+        while True:
+            batch: list[JobSpec] = []
+            while len(batch) < max(1, jobs.max_in_flight):
+                spec = jobs.next()
+                if spec is None:
+                    break
+                batch.append(spec)
+            if not batch:
+                return
+            self.launch(batch, _ShiftedEvents(events, first))
+            first += len(batch)
+
 
 class SweepSession(Protocol):
     """What a sweeper drives a sweep through. Implemented by hydria (`hydria.multirun`);
@@ -103,6 +166,35 @@ class SweepSession(Protocol):
         """Run a sweep whose every job is known now: batch after batch, each batch's
         jobs composed before any of them runs (a bad option fails early). Returns
         when every job has ended; the outcome is the session's to report."""
+
+    def run_stream(
+        self,
+        next_job: Callable[[int], Sequence[Override] | None],
+        job_ended: Callable[[int, JobReturn], None],
+        *,
+        max_in_flight: int,
+        total: int = 0,
+    ) -> None:
+        """Run jobs the sweeper makes as earlier ones end: `next_job(num)` gives the
+        overrides of the job that gets number `num` (None: no more), asked whenever
+        fewer than `max_in_flight` run
+        (`total`: how many the sweeper expects to make, for the progress display);
+        `job_ended(num, result)` tells it how job `num` ended, before the next is asked.
+        Jobs are numbered in the order asked for, after those an earlier run of the
+        sweep recorded (`--resume`). Returns when every job asked for has ended.
+        Both callables are called from the thread that called `run_stream`."""
+
+    @property
+    def sweep_dir(self) -> Path:
+        """The sweep's directory (where a sweeper keeps its own state and results)."""
+
+    @property
+    def resume(self) -> bool:
+        """Whether this run continues an earlier run of the sweep (`--resume`)."""
+
+    @property
+    def config(self) -> DictConfig:
+        """The sweep's base config, `hydra` node included (read only)."""
 
 
 class Sweeper(ABC):

@@ -12,7 +12,7 @@ from typing import Any
 
 from hydria.errors import PluginError
 from hydria.launchers.base import job_line
-from hydria.plugin_contracts import JobEvents, Launcher
+from hydria.plugin_contracts import JobEvents, JobStream, Launcher
 from hydria.runtime import JobSpec, run_job
 
 __all__ = ["BasicLauncher"]
@@ -38,3 +38,14 @@ class BasicLauncher(Launcher):
             LOG.info("\t#%s : %s", *job_line(spec))
             events.started(index, {})
             events.finished(index, run_job(spec))
+
+    def launch_stream(self, jobs: JobStream, events: JobEvents) -> None:
+        """One job at a time, whatever `max_in_flight` allows (jobs share this process's
+        working directory and logging); each next job is made once the last has ended."""
+        LOG.info("Launching jobs locally, one at a time, as the sweep makes them")
+        index = 0
+        while (spec := jobs.next()) is not None:
+            LOG.info("\t#%s : %s", *job_line(spec))
+            events.started(index, {})
+            events.finished(index, run_job(spec))
+            index += 1

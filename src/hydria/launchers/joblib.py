@@ -26,7 +26,7 @@ import shutil
 import subprocess
 import time
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -34,7 +34,7 @@ from hydria.errors import PluginError
 from hydria.launchers.base import WorkerDied, failed_job, job_line
 from hydria.launchers.remote import SourcedTask, run_in_worker
 from hydria.launchers.worker_pool import Died, Finished, Raised, WorkerPool
-from hydria.plugin_contracts import JobEvents, Launcher
+from hydria.plugin_contracts import JobEvents, JobStream, Launcher
 from hydria.runtime import JobReturn, JobSpec
 
 __all__ = ["JoblibLauncher", "visible_devices"]
@@ -187,22 +187,66 @@ class JoblibLauncher(Launcher):
             slots.size,
             f", {self.gpus_per_job} GPU(s) each" if self.gpus_per_job else "",
         )
+        queue: deque[int] = deque(range(len(jobs)))
+
+        def take() -> tuple[int, JobSpec] | None:
+            if not queue:
+                return None
+            index = queue.popleft()
+            return index, jobs[index]
+
+        self._run(take, slots, events)
+
+    def launch_stream(self, jobs: JobStream, events: JobEvents) -> None:
+        """Start each job as soon as a worker is free and fewer than `jobs.max_in_flight`
+        run: no job waits for another batch's slowest."""
+        slots = self._slots(jobs.max_in_flight)
+        LOG.info(
+            "Joblib launcher: jobs as the sweep makes them, on %d worker processes%s",
+            slots.size,
+            f", {self.gpus_per_job} GPU(s) each" if self.gpus_per_job else "",
+        )
+        taken = 0
+
+        def take() -> tuple[int, JobSpec] | None:
+            nonlocal taken
+            spec = jobs.next()
+            if spec is None:
+                return None
+            taken += 1
+            return taken - 1, spec
+
+        self._run(take, slots, events)
+
+    def _run(
+        self,
+        take: Callable[[], tuple[int, JobSpec] | None],
+        slots: _Slots,
+        events: JobEvents,
+    ) -> None:
+        """Run what `take` gives (the next job and its index, or None: no more) on the
+        pool, a job as soon as a worker and its devices are free, reporting each."""
         pool, self._pool = self._pool, None
         if pool is None or pool.size != slots.size:
             if pool is not None:
                 pool.close()
             pool = _new_pool(slots.size)
-        queue: deque[int] = deque(range(len(jobs)))
         devices_of: dict[int, list[str]] = {}
+        exhausted = False
         try:
-            while queue or devices_of:
-                while queue and pool.free > 0:
+            while not exhausted or devices_of:
+                while not exhausted and pool.free > 0:
                     devices = slots.take()
                     if devices is None:
                         break
-                    index = queue.popleft()
+                    taken = take()
+                    if taken is None:
+                        slots.give_back(devices)
+                        exhausted = True
+                        break
+                    index, job = taken
                     env = {"CUDA_VISIBLE_DEVICES": ",".join(devices)} if self.gpus_per_job else {}
-                    spec = self._prepared(jobs[index], env)
+                    spec = self._prepared(job, env)
                     pool.submit(index, spec)
                     LOG.info("\t#%s : %s", *job_line(spec))
                     events.started(index, env)

@@ -36,7 +36,8 @@ import site
 import socket
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from typing import Any
@@ -44,7 +45,7 @@ from typing import Any
 from hydria.errors import PluginError
 from hydria.launchers.base import WorkerDied, failed_job, job_line
 from hydria.launchers.remote import SourcedTask, check_sendable, run_in_worker
-from hydria.plugin_contracts import JobEvents, Launcher
+from hydria.plugin_contracts import JobEvents, JobStream, Launcher
 from hydria.runtime import JobReturn, JobSpec
 
 __all__ = ["RayLauncher"]
@@ -160,22 +161,83 @@ class RayLauncher(Launcher):
 
     def _run(self, ray: Any, remote: Any, jobs: Sequence[JobSpec], events: JobEvents) -> None:
         """Submit every job (Ray queues what the cluster cannot run yet), then report
-        each as it ends. Anything that stops this, Ctrl-C first, cancels what runs."""
+        each as it ends."""
+        queue = deque(enumerate(jobs))
+        self._submit_and_wait(ray, remote, lambda: queue.popleft() if queue else None, events)
+
+    def launch_stream(self, jobs: JobStream, events: JobEvents) -> None:
+        """Submit a job whenever fewer than `jobs.max_in_flight` run, each made by the
+        sweep once the jobs before it that ended were reported."""
+        first = jobs.next()
+        if first is None:
+            return
+        with _driver_environment():
+            ray = _import_ray()
+            check_sendable(first, "Ray workers", extra="ray")  # every job has the same task
+            remote = self._remote_function(ray)
+            connected_here = not ray.is_initialized()
+            if connected_here:
+                self._start(ray)
+            try:
+                own_cluster = connected_here and _is_head(ray)
+                self._check_fits(ray, own_cluster=own_cluster)
+                LOG.info(
+                    "Ray launcher: jobs as the sweep makes them, at most %d at once, on %s",
+                    jobs.max_in_flight,
+                    _where(ray, own_cluster),
+                )
+                pending: list[JobSpec] = [first]
+                taken = 0
+
+                def take() -> tuple[int, JobSpec] | None:
+                    nonlocal taken
+                    spec = pending.pop() if pending else jobs.next()
+                    if spec is None:
+                        return None
+                    taken += 1
+                    return taken - 1, spec
+
+                self._submit_and_wait(ray, remote, take, events, limit=jobs.max_in_flight)
+            finally:
+                if connected_here:
+                    ray.shutdown()
+
+    def _submit_and_wait(
+        self,
+        ray: Any,
+        remote: Any,
+        take: Callable[[], tuple[int, JobSpec] | None],
+        events: JobEvents,
+        *,
+        limit: int | None = None,
+    ) -> None:
+        """Submit what `take` gives while fewer than `limit` run (None: everything at
+        once), reporting each job as it ends. Anything that stops this, Ctrl-C first,
+        cancels what runs."""
         launch_dir = os.getcwd()
         running: dict[Any, tuple[int, float, str]] = {}
+        exhausted = False
         try:
-            for index in range(len(jobs)):
-                spec = jobs[index]
-                # A worker starts where its node was started (`ray start` run elsewhere):
-                # the job runs from the launch dir, as it would locally (`run_job`).
-                task = spec.task if isinstance(spec.task, SourcedTask) else SourcedTask(spec.task)
-                spec = replace(spec, task=task, launch_dir=launch_dir)
-                num, shown = job_line(spec)
-                ref = remote.options(name=f"job #{num}").remote(spec)
-                LOG.info("\t#%s : %s", num, shown)
-                events.started(index, {})
-                running[ref] = (index, time.time(), f"job #{num} ({shown})")
-            while running:
+            while not exhausted or running:
+                while not exhausted and (limit is None or len(running) < limit):
+                    taken = take()
+                    if taken is None:
+                        exhausted = True
+                        break
+                    index, spec = taken
+                    # A worker starts where its node was started (`ray start` run
+                    # elsewhere): the job runs from the launch dir, as it would locally.
+                    task = (
+                        spec.task if isinstance(spec.task, SourcedTask) else SourcedTask(spec.task)
+                    )
+                    spec = replace(spec, task=task, launch_dir=launch_dir)
+                    num, shown = job_line(spec)
+                    ref = remote.options(name=f"job #{num}").remote(spec)
+                    LOG.info("\t#%s : %s", num, shown)
+                    events.started(index, {})
+                    running[ref] = (index, time.time(), f"job #{num} ({shown})")
+                if not running:
+                    continue
                 done, rest = ray.wait(list(running), num_returns=1, timeout=_POLL)
                 if done and rest:  # and whatever else has ended meanwhile
                     done += ray.wait(rest, num_returns=len(rest), timeout=0)[0]

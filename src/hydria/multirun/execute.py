@@ -49,6 +49,7 @@ from hydria.runtime import JobReturn, JobSpec, JobStatus
 
 __all__ = [
     "RecordOnEnd",
+    "SweepEvents",
     "SweepOutcome",
     "SweepTerminated",
     "execute_sweep",
@@ -171,8 +172,9 @@ class RecordOnEnd:
         ResultsFile(self.sweep_dir).append(job_record(self.num, self.overrides, result, self.extra))
 
 
-class _BatchEvents:
-    """Turns a launcher's reports on one batch into records and progress."""
+class SweepEvents:
+    """Turns a launcher's reports on one batch (or on a stream's jobs: `entries` then
+    grows as jobs are taken) into records and progress."""
 
     def __init__(
         self,
@@ -262,7 +264,7 @@ class _BatchEvents:
 
 
 @contextmanager
-def _sigterm_interrupts() -> Iterator[list[int]]:
+def sigterm_interrupts() -> Iterator[list[int]]:  # also `hydria.multirun.stream`'s
     """While the sweep runs, the first SIGTERM raises `SweepTerminated` in the main
     thread; more of them are ignored while the jobs in flight are recorded. Yields
     the signals received (an engine may turn the exception into a KeyboardInterrupt)."""
@@ -311,7 +313,7 @@ def execute_sweep(
         flight are recorded as interrupted, the ones not started are not recorded).
     """
     run = run or new_run_id()
-    with _sigterm_interrupts() as sigterms:
+    with sigterm_interrupts() as sigterms:
         try:
             return _execute(
                 batches, make_spec, launcher, results, progress, completed, run, sigterms
@@ -346,7 +348,7 @@ def _execute(
             replace(make_spec(n, job), journal=JobJournal(sweep_dir, n, tuple(texts), run))
             for (n, job), (_, texts) in zip(jobs, entries, strict=True)
         )
-        events = _BatchEvents(entries, results, progress, outcome, run)
+        events = SweepEvents(entries, results, progress, outcome, run)
         try:
             launcher.launch(specs, events)
         except KeyboardInterrupt as stopped:

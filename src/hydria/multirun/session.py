@@ -10,8 +10,9 @@ has produced its jobs, so a bad sweep override leaves no directory behind.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +22,11 @@ from hydria.multirun.execute import SweepOutcome, execute_sweep
 from hydria.multirun.progress import make_progress
 from hydria.multirun.records import ResultsFile
 from hydria.multirun.resume import completed_jobs, resumable_jobs, set_aside
+from hydria.multirun.stream import execute_stream
 from hydria.overrides import Override
 from hydria.plugin_contracts import Launcher, Sweeper
 from hydria.record_class import record
-from hydria.runtime import JobSpec, make_dir, save_sweep_config
+from hydria.runtime import JobReturn, JobSpec, make_dir, save_sweep_config
 from hydria.runtime.callbacks import Callbacks
 
 __all__ = ["SweepRun", "SweepSetup", "run_sweep"]
@@ -70,6 +72,14 @@ class SweepRun:
     def group_options(self, group: str) -> list[str]:
         return self.setup.group_options(group)
 
+    @property
+    def resume(self) -> bool:
+        return self.setup.resume
+
+    @property
+    def config(self) -> DictConfig:
+        return self.setup.config
+
     def run_batches(self, batches: Sequence[Sequence[Sequence[Override]]]) -> None:
         """Run a sweep whose jobs are all known now (see `SweepSession.run_batches`).
 
@@ -108,6 +118,59 @@ class SweepRun:
         finally:
             progress.close()
 
+    def run_stream(
+        self,
+        next_job: Callable[[int], Sequence[Override] | None],
+        job_ended: Callable[[int, JobReturn], None],
+        *,
+        max_in_flight: int,
+        total: int = 0,
+    ) -> None:
+        """Run jobs the sweeper makes as earlier ones end (see `SweepSession.run_stream`);
+        `total`: how many it expects to make, for the progress display.
+
+        On `--resume` the jobs are numbered after every job the earlier runs numbered
+        (recorded, marked running, or with a job directory named by its number), so no
+        job directory is used twice; which jobs to run again is the sweeper's call.
+
+        Raises:
+            RuntimeError: called a second time.
+            hydria.errors.UsageError: `--resume` on a directory without a sweep.
+            hydria.errors.SweepDirInUseError: another process holds the sweep directory.
+        """
+        if self.outcome is not None:
+            raise RuntimeError("SweepSession.run_stream runs a whole sweep: call it once")
+        setup = self.setup
+        if setup.resume and not self.results.path.exists():
+            completed_jobs(self.results, [])  # raises: there is nothing to resume there
+        self._start()
+        first = 0
+        if setup.resume:
+            first = _numbered_before(self.sweep_dir, self.results)
+        else:
+            set_aside(self.results)
+            save_sweep_config(setup.config, str(self.sweep_dir))
+        self.results.path.touch()
+        setup.callbacks.notify(
+            "on_multirun_start", config=setup.config, config_name=setup.config_name
+        )
+        self._started = True
+        self.total = total
+        progress = make_progress(total)
+        try:
+            self.outcome = execute_stream(
+                next_job,
+                job_ended,
+                make_spec=setup.compose_job,
+                launcher=setup.launcher,
+                results=self.results,
+                progress=progress,
+                max_in_flight=max_in_flight,
+                first_num=first,
+            )
+        finally:
+            progress.close()
+
     def _start(self) -> None:
         """Create the sweep directory and take its lock, held until the sweep returns."""
         from hydria.multirun.ownership import SweepLock
@@ -133,6 +196,24 @@ class SweepRun:
             if self._lock is not None:
                 self._lock.release()
                 self._lock = None
+
+
+def _numbered_before(sweep_dir: Path, results: ResultsFile) -> int:
+    """The first job number no earlier run of the sweep used, after waiting for the jobs
+    a killed run left running in other processes (their records then count)."""
+    import sys
+
+    from hydria.multirun.job_journal import running_jobs, wait_for_jobs
+
+    def say(text: str) -> None:  # stderr: stdout is the task's
+        sys.stderr.write(text + "\n")
+
+    marked = set(running_jobs(sweep_dir))
+    wait_for_jobs(sweep_dir, marked, say)
+    used = set(results.latest()) | marked
+    with suppress(OSError):
+        used.update(int(name) for name in os.listdir(sweep_dir) if name.isdigit())
+    return max(used, default=-1) + 1
 
 
 @contextmanager

@@ -20,13 +20,17 @@ Needs pytest (a test dependency, not one of hydria's).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
 import pytest
+from omegaconf import DictConfig, OmegaConf
 
 from hydria.errors import OverrideError
 from hydria.overrides import Override, parse_overrides
 from hydria.plugin_contracts import Sweeper
+from hydria.runtime import JobReturn, JobStatus
 
 __all__ = ["RecordingSession", "SweeperSuite"]
 
@@ -36,11 +40,50 @@ class RecordingSession:
 
     Args:
         groups: config group → its options, for `group_options` (`glob()`).
+        value_of: for a streamed sweep (`run_stream`), what the task returns for a job
+            given its override texts (default: None); a job whose call raises failed.
+        sweep_dir: the sweep directory a sweeper may keep its state in.
+        resume: whether the sweep is resumed.
+        config: the sweep's base config.
     """
 
-    def __init__(self, groups: Mapping[str, Sequence[str]] | None = None) -> None:
+    def __init__(
+        self,
+        groups: Mapping[str, Sequence[str]] | None = None,
+        *,
+        value_of: Callable[[list[str]], Any] | None = None,
+        sweep_dir: str | Path = ".",
+        resume: bool = False,
+        config: DictConfig | None = None,
+    ) -> None:
         self.groups = {k: list(v) for k, v in (groups or {}).items()}
         self.calls: list[list[list[list[Override]]]] = []
+        self.streamed: list[list[Override]] = []
+        self.value_of = value_of
+        self.sweep_dir = Path(sweep_dir)
+        self.resume = resume
+        self.config = config if config is not None else OmegaConf.create({"hydra": {}})
+
+    def run_stream(
+        self,
+        next_job: Callable[[int], Sequence[Override] | None],
+        job_ended: Callable[[int, JobReturn], None],
+        *,
+        max_in_flight: int,
+        total: int = 0,
+    ) -> None:
+        """Run the stream one job at a time (a launcher with one slot), each job's value
+        from `value_of`."""
+        while (job := next_job(len(self.streamed))) is not None:
+            num = len(self.streamed)
+            self.streamed.append(list(job))
+            texts = [o.text for o in job]
+            try:
+                value = None if self.value_of is None else self.value_of(texts)
+            except Exception as exc:  # noqa: BLE001 - the job failed, as a task's error would
+                job_ended(num, JobReturn(status=JobStatus.FAILED, error=exc))
+                continue
+            job_ended(num, JobReturn(status=JobStatus.COMPLETED, value=value))
 
     def group_options(self, group: str) -> list[str]:
         return list(self.groups.get(group, []))
