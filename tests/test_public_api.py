@@ -20,6 +20,7 @@ PUBLIC = [
     "Callback",
     "ConfigStore",
     "HydraConfig",
+    "TrialPruned",
     "__version__",
     "call",
     "compose",
@@ -33,6 +34,7 @@ PUBLIC = [
     "instantiate",
     "load_sweep",
     "main",
+    "report",
 ]
 
 ERRORS = [
@@ -67,6 +69,7 @@ ERRORS = [
     "SearchPathException",
     "SweepDirInUseError",
     "SweepNotAllowedError",
+    "SweepFailureRateError",
     "SweepRecordsError",
     "TargetNotFoundError",
     "TargetRefusedError",
@@ -110,6 +113,7 @@ ERROR_BASES = {
     "PluginError": ("HydriaError", "RuntimeError"),
     "OutputDirError": ("HydriaError", "OSError"),
     "SavedRunError": ("HydriaError", "LookupError"),
+    "SweepFailureRateError": ("HydriaError", "RuntimeError"),
     "SweepRecordsError": ("HydriaError", "ValueError"),
     "SweepDirInUseError": ("HydriaError", "RuntimeError"),
     "ExplainError": ("HydriaError", "LookupError"),

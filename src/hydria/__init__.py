@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from hydria.plugin_contracts import Callback as Callback
     from hydria.repository.store import ConfigStore as ConfigStore
     from hydria.runtime.context import HydraConfig as HydraConfig
+    from hydria.runtime.pruning import TrialPruned as TrialPruned
+    from hydria.sweepers.optuna_report import report as report
 else:
     # `hydria.compose` names both the function (public) and the composition stage (a
     # subpackage). Importing a subpackage binds it on its parent, so the stage is imported
@@ -40,6 +42,7 @@ __all__ = [
     "Callback",
     "ConfigStore",
     "HydraConfig",
+    "TrialPruned",
     "__version__",
     "call",
     "compose",
@@ -53,6 +56,7 @@ __all__ = [
     "instantiate",
     "load_sweep",
     "main",
+    "report",
 ]
 
 # Where each lazily loaded public name lives.
@@ -71,6 +75,8 @@ _HOMES = {
     "initialize_config_module": "hydria.app.api",
     "instantiate": "hydria.instantiation",
     "load_sweep": "hydria.multirun.records",
+    "report": "hydria.sweepers.optuna_report",
+    "TrialPruned": "hydria.runtime.pruning",
 }
 
 

@@ -24,12 +24,14 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Protocol
 
 from omegaconf import DictConfig
 
 from hydria.overrides.model import Override
+from hydria.record_class import record
 from hydria.runtime.job_model import JobReturn, JobSpec
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "JobEvents",
     "JobStream",
     "Launcher",
+    "StreamedJob",
     "Sweeper",
     "SweepSession",
 ]
@@ -65,6 +68,16 @@ class JobEvents(Protocol):
     def recorder(self, index: int) -> Callable[[JobReturn], None]:
         """A picklable callable recording the job's end from wherever it runs, for a job
         that ends after the sweep process is gone (see `submitted`)."""
+
+
+@record(kw_only=True)
+class StreamedJob:
+    """A job a streaming sweeper makes (`SweepSession.run_stream`): its overrides, and
+    variables exported while it runs, wherever it runs (how its task finds its trial to
+    report to, `hydria.report`)."""
+
+    overrides: tuple[Override, ...]
+    environment: Mapping[str, str] = field(default_factory=dict)
 
 
 class JobStream(Protocol):
@@ -169,20 +182,25 @@ class SweepSession(Protocol):
 
     def run_stream(
         self,
-        next_job: Callable[[int], Sequence[Override] | None],
+        next_job: Callable[[int], Sequence[Override] | StreamedJob | None],
         job_ended: Callable[[int, JobReturn], None],
         *,
         max_in_flight: int,
         total: int = 0,
     ) -> None:
         """Run jobs the sweeper makes as earlier ones end: `next_job(num)` gives the
-        overrides of the job that gets number `num` (None: no more), asked whenever
+        overrides of the job that gets number `num` (or a `StreamedJob`, to export
+        variables for it; None: no more), asked whenever
         fewer than `max_in_flight` run
         (`total`: how many the sweeper expects to make, for the progress display);
         `job_ended(num, result)` tells it how job `num` ended, before the next is asked.
         Jobs are numbered in the order asked for, after those an earlier run of the
         sweep recorded (`--resume`). Returns when every job asked for has ended.
         Both callables are called from the thread that called `run_stream`."""
+
+    def rank(self, nums: Sequence[int]) -> None:
+        """Show the jobs `nums` first, in this order, in the end-of-sweep summary (an
+        optimiser's best trials); the others follow in job order."""
 
     @property
     def sweep_dir(self) -> Path:

@@ -7,8 +7,8 @@ plugin it replaces, so existing configs work), a plugin package's entry point (g
 `hydria.launchers` and `hydria.sweepers`, by entry-point name or by the path it points
 to), or any importable class the target policy allows (as `instantiate` checks a
 `_target_`; registered ones are exempt from the allow-list only). Nothing is imported
-until a config names it. Hydra plugins hydria does not run (the rq launcher, the Ax,
-Nevergrad and Optuna sweepers...) and classes built on hydra-core's own bases are
+until a config names it. Hydra plugins hydria does not run (the rq launcher, the Ax
+and Nevergrad sweepers...) and classes built on hydra-core's own bases are
 refused with what to use instead.
 
 A class is checked when it is loaded (`hydria.plugin_conformance`): one that
@@ -110,6 +110,16 @@ BUILTINS: tuple[Builtin, ...] = (
         "sweeper",
         "hydria.sweepers.basic:BasicSweeper",
         ("hydra._internal.core_plugins.basic_sweeper.BasicSweeper",),
+    ),
+    Builtin(
+        "sweeper",
+        "hydria.sweepers.optuna_sweeper:OptunaSweeper",
+        ("hydra_plugins.hydra_optuna_sweeper.optuna_sweeper.OptunaSweeper",),
+    ),
+    Builtin(
+        "sweeper",
+        "hydria.sweepers.list_sweeper:ListSweeper",
+        ("hydra_plugins.list_sweeper_plugin.list_sweeper.ListSweeper",),
     ),
     Builtin(
         "callback",

@@ -405,7 +405,7 @@ GRAMMAR_LINK = "See https://hydra.cc/docs/1.2/advanced/override_grammar/basic fo
             "Error parsing override 'x=foo(1)'\n"
             "ValueError while evaluating 'foo(1)': unknown function 'foo' (available:"
             " bool, choice, extend_list, float, glob, int, interval, json_str, range, shuffle,"
-            " sort, str, tag)\n" + GRAMMAR_LINK,
+            " sort, str, tag, zip)\n" + GRAMMAR_LINK,
             id="unknown-function",
         ),
         pytest.param(

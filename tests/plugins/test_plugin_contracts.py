@@ -376,7 +376,7 @@ def test_info_plugins_lists_the_registry_with_entry_points(
         "SlurmLauncher",
         "ContractEchoLauncher",
     )
-    assert listing["Sweeper"] == ("BasicSweeper",)
+    assert listing["Sweeper"] == ("BasicSweeper", "ListSweeper", "OptunaSweeper")
     text = render_info("plugins", plugins=listing)
     assert "\tLauncher:\n\t---------\n\t\tBasicLauncher\n" in text
     assert "\t\tContractEchoLauncher\n\tSweeper:" in text

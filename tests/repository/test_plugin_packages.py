@@ -172,13 +172,6 @@ def test_the_plugin_imports_hydra_from_hydria_when_hydra_core_is_absent(
             "hydra/launcher=ray_aws is the launcher of the Hydra plugin hydra-ray-launcher",
             id="ray_aws",
         ),
-        pytest.param(
-            "hydra/sweeper=optuna",
-            "hydra/sweeper=optuna is the sweeper of the Hydra plugin hydra-optuna-sweeper, which "
-            "hydria does not run.\n  Instead use hydra/sweeper=basic (grid sweeps); run an "
-            "Optuna study in your task.",
-            id="optuna",
-        ),
         pytest.param("hydra/sweeper=ax", "the Hydra plugin hydra-ax-sweeper", id="ax"),
         pytest.param("hydra/sweeper=nevergrad", "hydra-nevergrad-sweeper", id="nevergrad"),
     ],
@@ -193,16 +186,16 @@ def test_a_launcher_or_sweeper_plugin_hydria_does_not_run_is_named(
 
 
 def test_the_error_says_which_config_asked_for_the_plugin(tmp_path: Path) -> None:
-    (tmp_path / "config.yaml").write_text("defaults:\n  - search: optuna\n")
+    (tmp_path / "config.yaml").write_text("defaults:\n  - search: ax\n")
     (tmp_path / "search").mkdir()
-    (tmp_path / "search" / "optuna.yaml").write_text(
-        "# @package _global_\ndefaults:\n  - override /hydra/sweeper: optuna\n"
+    (tmp_path / "search" / "ax.yaml").write_text(
+        "# @package _global_\ndefaults:\n  - override /hydra/sweeper: ax\n"
     )
     with pytest.raises(PluginError) as info:
         hydria.compose("config", config_dir=str(tmp_path), return_hydra_config=True)
     assert str(info.value).startswith(
-        "In 'override /hydra/sweeper: optuna' in 'search/optuna': hydra/sweeper=optuna is the "
-        "sweeper of the Hydra plugin hydra-optuna-sweeper"
+        "In 'override /hydra/sweeper: ax' in 'search/ax': hydra/sweeper=ax is the "
+        "sweeper of the Hydra plugin hydra-ax-sweeper"
     )
 
 
@@ -218,9 +211,9 @@ def test_the_error_says_which_config_asked_for_the_plugin(tmp_path: Path) -> Non
         ),
         pytest.param(
             "sweeper",
-            "hydra_plugins.hydra_optuna_sweeper.optuna_sweeper.OptunaSweeper",
-            "the sweeper of the Hydra plugin hydra-optuna-sweeper",
-            id="optuna",
+            "hydra_plugins.hydra_ax_sweeper.ax_sweeper.AxSweeper",
+            "the sweeper of the Hydra plugin hydra-ax-sweeper",
+            id="ax",
         ),
     ],
 )

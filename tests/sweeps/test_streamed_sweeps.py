@@ -70,10 +70,11 @@ if __name__ == "__main__":
 """
 
 
-def _run(root: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+def _run(root: Path, *argv: str, **extra: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HYDRA", "HYDRIA"))}
     env["PYTHONPATH"] = str(root)
     env["HYDRIA_ALLOWED_TARGETS"] = "streams"
+    env.update(extra)
     return subprocess.run(
         [sys.executable, "app.py", "-m", *argv],
         cwd=root,
@@ -171,3 +172,21 @@ def test_a_resumed_stream_numbers_its_jobs_after_the_earlier_ones(root: Path) ->
     # the sweeper is asked from job #2 on: the plan has only two jobs, so none runs
     assert _log(root) == [{"none": 2}]
     assert sorted(_values(root)) == [0, 1]
+
+
+def test_a_slow_job_does_not_hold_back_the_others_on_submitit_local(root: Path) -> None:
+    pytest.importorskip("submitit")
+    done = _run(
+        root,
+        "hydra/launcher=submitit_local",
+        "+hydra.sweeper.plan=[5.0,0.1,0.1,0.1]",
+        "+hydra.sweeper.n_jobs=2",
+        "hydra.sweeper._target_=streams.StreamSweeper",
+        "hydra.sweep.dir=sw",
+    )
+    assert done.returncode == 0, done.stderr
+    values = _values(root)
+    assert sorted(values) == [0, 1, 2, 3]
+    assert all(values[n]["end"] < values[0]["end"] for n in range(1, 4))
+    asks = [e for e in _log(root) if "ask" in e]
+    assert all(len(e["told"]) >= int(e["ask"]) - 1 for e in asks)  # type: ignore[call-overload]

@@ -16,14 +16,19 @@ arguments under `hydra.launcher.ray.init` (`address` joins a running cluster) an
   and the working directory; directories the app added to `sys.path` travel as
   PYTHONPATH in the runtime env), and each job runs in the launch directory when
   its node has it, as it would locally (`JobSpec.launch_dir`);
-* Ctrl-C cancels the jobs in flight.
+* Ctrl-C cancels the jobs in flight;
+* a streamed sweep's jobs (an optimiser's trials) are submitted one at a time, as
+  fewer than the sweeper's `max_in_flight` run (`launch_stream`).
 
 The jobs' console output reaches the driver through Ray (`ray.init.log_to_driver`),
 as it comes; each job's log is also in its output dir. Jobs see the environment of
 their node's Ray workers, which on a cluster this launcher did not start is not the
 driver's: pass variables in `ray.init.runtime_env.env_vars` or `hydra.job.env_set`.
 
-Ray is imported only when a job is launched with this launcher.
+Ray is imported only when a job is launched with this launcher. The module is over
+400 lines because every item above is one concern of one Ray session (connect, check,
+submit, wait, cancel), which splitting would scatter over modules that each hold a
+piece of the same `ray` handle.
 """
 
 from __future__ import annotations

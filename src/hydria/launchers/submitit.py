@@ -46,7 +46,7 @@ from hydria.launchers.remote import (
     import_cloudpickle,
     run_in_worker,
 )
-from hydria.plugin_contracts import JobEvents, Launcher
+from hydria.plugin_contracts import JobEvents, JobStream, Launcher
 from hydria.record_class import record
 from hydria.runtime import JobReturn, JobSpec
 
@@ -301,24 +301,77 @@ class _SubmititLauncher(Launcher):
         watched = {i: _Watched(job, last_listed=begun) for i, job in enumerate(submitted)}
         next_ask = begun
         while watched:
-            now, states, asked = time.monotonic(), None, False
-            if now >= next_ask:
-                states = self._states([entry.job for entry in watched.values()])
-                next_ask, asked = now + self._ask_every(now - begun), True
-            for index, entry in list(watched.items()):
-                state = None if states is None else states.get(entry.job.job_id, "")
-                result = self._outcome(entry, state, now)
-                # a job is running once the engine says so (or as soon as it was asked, if
-                # it cannot tell)
-                seen = state in _RUNNING or state in _ENDED or (asked and states is None)
-                if not entry.started and (seen or result is not None):
-                    entry.started = True
-                    events.started(index, {})
-                if result is not None:
-                    del watched[index]
-                    events.finished(index, result)
+            next_ask = self._look(watched, events, begun, next_ask)
             if watched:
                 time.sleep(_POLL)
+
+    def _look(
+        self, watched: dict[int, _Watched], events: JobEvents, begun: float, next_ask: float
+    ) -> float:
+        """One look at the jobs `watched` (by index): report those that started or ended
+        (the ended ones leave `watched`); the engine is asked when `next_ask` has come.
+        Returns when to ask it next."""
+        now, states, asked = time.monotonic(), None, False
+        if now >= next_ask:
+            states = self._states([entry.job for entry in watched.values()])
+            next_ask, asked = now + self._ask_every(now - begun), True
+        for index, entry in list(watched.items()):
+            state = None if states is None else states.get(entry.job.job_id, "")
+            result = self._outcome(entry, state, now)
+            # a job is running once the engine says so (or as soon as it was asked, if
+            # it cannot tell)
+            seen = state in _RUNNING or state in _ENDED or (asked and states is None)
+            if not entry.started and (seen or result is not None):
+                entry.started = True
+                events.started(index, {})
+            if result is not None:
+                del watched[index]
+                events.finished(index, result)
+        return next_ask
+
+    def launch_stream(self, jobs: JobStream, events: JobEvents) -> None:
+        """Submit each job on its own whenever fewer than `jobs.max_in_flight` run (no
+        array: a job is made only once a slot is free), and report each as it ends.
+
+        Raises:
+            hydria.errors.PluginError: `wait=false`: a streamed sweep learns from each
+                job's result, which a launcher that does not wait never brings back.
+        """
+        if not self.wait:
+            raise PluginError(
+                "hydra.launcher.wait=false cannot run this sweep: its sweeper (an optimiser) "
+                "makes each job from the results of earlier ones, which it must wait for"
+            )
+        first = jobs.next()
+        if first is None:
+            return
+        check_sendable(first, self._where, extra="submitit")
+        self._check_engine()
+        pending = [first]
+        watched: dict[int, _Watched] = {}
+        taken, exhausted = 0, False
+        begun = next_ask = time.monotonic()
+        try:
+            while not exhausted or watched:
+                while not exhausted and len(watched) < jobs.max_in_flight:
+                    spec = pending.pop() if pending else jobs.next()
+                    if spec is None:
+                        exhausted = True
+                        break
+                    (job,) = self._submit([_ClusterJob(self._payload(spec), None)])
+                    self._log([job], [job_line(spec)])
+                    if spec.journal is not None:  # a resume after this process died waits
+                        spec.journal.queued(self._info(job))
+                    watched[taken] = _Watched(job, last_listed=time.monotonic())
+                    taken += 1
+                next_ask = self._look(watched, events, begun, next_ask)
+                if watched:
+                    time.sleep(_POLL)
+        except BaseException:  # KeyboardInterrupt above all: leave no job behind
+            self._cancel(
+                [e.job for e in watched.values() if not e.job.paths.result_pickle.exists()]
+            )
+            raise
 
     def _outcome(self, entry: _Watched, state: str | None, now: float) -> JobReturn | None:
         """The job's result once it has ended, else None. `state`: the engine's word,

@@ -37,6 +37,7 @@ from hydria.multirun.records import (
     COMPLETED,
     FAILED,
     INTERRUPTED,
+    PRUNED,
     SUBMITTED,
     JobRecord,
     ResultsFile,
@@ -46,6 +47,7 @@ from hydria.overrides import Override
 from hydria.plugin_contracts import Launcher
 from hydria.record_class import record
 from hydria.runtime import JobReturn, JobSpec, JobStatus
+from hydria.runtime.pruning import is_pruned
 
 __all__ = [
     "RecordOnEnd",
@@ -95,6 +97,8 @@ def job_record(
 ) -> JobRecord:
     """The record of a job that ended."""
     status = COMPLETED if result.status is JobStatus.COMPLETED else FAILED
+    if status == FAILED and is_pruned(result.error):
+        status = PRUNED
     value, value_repr = jsonable(result.return_value) if status == COMPLETED else (None, None)
     error = None
     if result.error is not None:
@@ -213,7 +217,7 @@ class SweepEvents:
         self.outcome.records[num] = record
         if record.status == COMPLETED:
             self.outcome.return_values[num] = result.return_value
-        else:
+        elif record.status != PRUNED:
             self.outcome.failures[num] = result
         self.progress.finished(record)
 

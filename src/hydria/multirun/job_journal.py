@@ -362,6 +362,6 @@ def recorded_by(record: JobRecord | None, run: str) -> bool:
     """Whether `record` is a job's end written during the sweep run `run`."""
     return (
         record is not None
-        and record.status in ("completed", "failed")
+        and record.status in ("completed", "failed", "pruned")
         and record.extra.get(RUN_KEY) == run
     )

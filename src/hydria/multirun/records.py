@@ -28,6 +28,7 @@ __all__ = [
     "COMPLETED",
     "FAILED",
     "INTERRUPTED",
+    "PRUNED",
     "RESULTS_FILE",
     "SUBMITTED",
     "JobRecord",
@@ -40,6 +41,8 @@ RESULTS_FILE = "results.jsonl"
 COMPLETED, FAILED, INTERRUPTED = "completed", "failed", "interrupted"
 # handed to a cluster that runs it after the sweep process returned; its end is a later line
 SUBMITTED = "submitted"
+# an optimiser's trial its pruner stopped early (`hydria.TrialPruned`): ended, not failed
+PRUNED = "pruned"
 
 
 @record(kw_only=True)
@@ -49,8 +52,9 @@ class JobRecord:
     Attributes:
         num: `hydra.job.num`.
         overrides: the job's own overrides (its part of the sweep).
-        status: `completed`, `failed`, `interrupted`, or `submitted` (sent to an engine
-            that runs it later; `extra` says where).
+        status: `completed`, `failed`, `interrupted`, `pruned` (an optimiser's trial
+            stopped early by its pruner), or `submitted` (sent to an engine that runs
+            it later; `extra` says where).
         return_value: what the task returned, when JSON can hold it (numbers, strings,
             booleans, None, and lists and dicts of them); else None.
         return_repr: `repr()` of a return value JSON cannot hold, else None.

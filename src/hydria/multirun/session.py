@@ -24,7 +24,7 @@ from hydria.multirun.records import ResultsFile
 from hydria.multirun.resume import completed_jobs, resumable_jobs, set_aside
 from hydria.multirun.stream import execute_stream
 from hydria.overrides import Override
-from hydria.plugin_contracts import Launcher, Sweeper
+from hydria.plugin_contracts import Launcher, StreamedJob, Sweeper
 from hydria.record_class import record
 from hydria.runtime import JobReturn, JobSpec, make_dir, save_sweep_config
 from hydria.runtime.callbacks import Callbacks
@@ -68,9 +68,13 @@ class SweepRun:
         self.total = 0
         self._lock: Any = None
         self._started = False
+        self.ranking: tuple[int, ...] = ()
 
     def group_options(self, group: str) -> list[str]:
         return self.setup.group_options(group)
+
+    def rank(self, nums: Sequence[int]) -> None:
+        self.ranking = tuple(nums)
 
     @property
     def resume(self) -> bool:
@@ -120,7 +124,7 @@ class SweepRun:
 
     def run_stream(
         self,
-        next_job: Callable[[int], Sequence[Override] | None],
+        next_job: Callable[[int], Sequence[Override] | StreamedJob | None],
         job_ended: Callable[[int, JobReturn], None],
         *,
         max_in_flight: int,

@@ -25,7 +25,7 @@ from hydria.multirun.job_journal import JobJournal, new_run_id, remove_empty_fol
 from hydria.multirun.progress import Progress
 from hydria.multirun.records import ResultsFile
 from hydria.overrides import Override
-from hydria.plugin_contracts import Launcher
+from hydria.plugin_contracts import Launcher, StreamedJob
 from hydria.runtime import JobReturn, JobSpec, JobStatus
 
 __all__ = ["execute_stream"]
@@ -36,7 +36,7 @@ class _Stream:
 
     def __init__(
         self,
-        next_job: Callable[[int], Sequence[Override] | None],
+        next_job: Callable[[int], Sequence[Override] | StreamedJob | None],
         make_spec: Callable[[int, Sequence[Override]], JobSpec],
         *,
         first_num: int,
@@ -62,12 +62,15 @@ class _Stream:
         if self._done:
             return None
         num = self._num
-        overrides = self._next_job(num)
-        if overrides is None:
+        job = self._next_job(num)
+        if job is None:
             self._done = True  # the sweeper is not asked again
             return None
+        overrides = job.overrides if isinstance(job, StreamedJob) else tuple(job)
         texts = [o.text for o in overrides]
         spec = self._make_spec(num, overrides)
+        if isinstance(job, StreamedJob) and job.environment:
+            spec = replace(spec, environment={**spec.environment, **job.environment})
         self._num += 1
         self._entries.append((num, texts))
         journal = JobJournal(self._sweep_dir, num, tuple(texts), self._run)
@@ -108,7 +111,7 @@ class _StreamEvents(SweepEvents):
 
 
 def execute_stream(
-    next_job: Callable[[int], Sequence[Override] | None],
+    next_job: Callable[[int], Sequence[Override] | StreamedJob | None],
     job_ended: Callable[[int, JobReturn], None],
     *,
     make_spec: Callable[[int, Sequence[Override]], JobSpec],

@@ -43,16 +43,27 @@ def _overrides(record: JobRecord) -> str:
 
 
 def summary_table(
-    records: Sequence[JobRecord], *, max_rows: int = _MAX_ROWS, width: int = 60
+    records: Sequence[JobRecord],
+    *,
+    max_rows: int = _MAX_ROWS,
+    width: int = 60,
+    first: Sequence[int] = (),
 ) -> str:
-    """A plain-text table: `#`, overrides, status (FAILED in capitals), return value."""
-    rows = sorted(records, key=lambda r: r.num)
+    """A plain-text table: `#`, overrides, status (FAILED in capitals), return value.
+    The jobs `first` (an optimiser's best trials) come first, in that order; the others
+    follow in job order."""
+    place = {num: index for index, num in enumerate(first)}
+
+    def order(r: JobRecord) -> tuple[int, int]:
+        return place.get(r.num, len(place)), r.num
+
+    rows = sorted(records, key=order)
     shown = rows
     if len(rows) > max_rows:
         failed = [r for r in rows if r.status != COMPLETED]
         shown = sorted(
             {r.num: r for r in rows[: max(max_rows - len(failed), 0)] + failed}.values(),
-            key=lambda r: r.num,
+            key=order,
         )
     table = [("#", "overrides", "status", "return value")]
     for r in shown:

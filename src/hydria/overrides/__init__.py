@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from hydria.overrides.model import QuotedString as QuotedString
     from hydria.overrides.model import RangeSweep as RangeSweep
     from hydria.overrides.model import Sweep as Sweep
+    from hydria.overrides.model import ZipSweep as ZipSweep
     from hydria.overrides.model import is_hydra_override as is_hydra_override
     from hydria.overrides.model import is_sweep_value as is_sweep_value
     from hydria.overrides.model import plain_value as plain_value
@@ -46,6 +47,7 @@ __all__ = [
     "QuotedString",
     "RangeSweep",
     "Sweep",
+    "ZipSweep",
     "is_hydra_override",
     "is_sweep_value",
     "parse_override",
@@ -76,6 +78,7 @@ _HOMES = {
     "RangeSweep": "hydria.overrides.model",
     "SWEEP_TYPES": "hydria.overrides.model",
     "Sweep": "hydria.overrides.model",
+    "ZipSweep": "hydria.overrides.model",
     "is_hydra_override": "hydria.overrides.model",
     "is_sweep_value": "hydria.overrides.model",
     "parse_override": "hydria.overrides.parser",

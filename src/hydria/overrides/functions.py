@@ -1,5 +1,6 @@
 """The functions an override value may call: casts, sweeps, sweep modifiers and `extend_list`,
-with Hydra 1.3's argument rules and results (`json_str`, `extend_list`: Hydra's next release).
+with Hydra 1.3's argument rules and results (`json_str`, `extend_list`: Hydra's next release;
+`zip`: hydria's own, the paired sweep Hydra lacks).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from hydria.overrides.model import (
     ParsedValue,
     QuotedString,
     RangeSweep,
+    ZipSweep,
     describe_type,
 )
 from hydria.overrides.sweep_expansion import sorted_range
@@ -29,7 +31,7 @@ from hydria.record_class import record
 _NoneType = type(None)
 _NAMES_OMITTED = (QuotedString,)  # arguments are unquoted before their types are checked
 _SWEEPS = (ChoiceSweep, RangeSweep, IntervalSweep)
-_NOT_ELEMENTS = (ChoiceSweep, RangeSweep, IntervalSweep, Glob, ListExtension)
+_NOT_ELEMENTS = (ChoiceSweep, RangeSweep, IntervalSweep, Glob, ZipSweep, ListExtension)
 _CASTABLE = (str, int, float, bool, tuple, FrozenDict, QuotedString, _NoneType, *_SWEEPS)
 _SORTABLE = (str, int, float, bool, tuple, FrozenDict, ChoiceSweep, RangeSweep)
 _CHOOSABLE = (str, int, float, bool, tuple, FrozenDict, ChoiceSweep)
@@ -183,7 +185,7 @@ def _apply_cast(name: str, value: ParsedValue) -> ParsedValue:
     if isinstance(value, IntervalSweep):
         start, end = _cast_number(name, value.start), _cast_number(name, value.end)
         return IntervalSweep(start=start, end=end, tags=value.tags)
-    if isinstance(value, (Glob, ListExtension)):
+    if isinstance(value, (Glob, ZipSweep, ListExtension)):
         raise OverrideValueError(f"{describe_type(value)} cannot be cast to {name}")
     return _cast_scalar(name, value.text if isinstance(value, QuotedString) else value)
 
@@ -243,6 +245,20 @@ def _choice(args: Args, kwargs: Kwargs) -> ParsedValue:
         return replace(first, simple_form=False)
     _reject_sweeps("choice()", args)
     return ChoiceSweep(values=args)
+
+
+def _zip(args: Args, kwargs: Kwargs) -> ParsedValue:
+    """Takes what `choice()` takes, so a choice becomes a zip by renaming it."""
+    if not args:
+        raise OverrideValueError("empty zip is not legal: give it the values of its jobs")
+    first = args[0]
+    if len(args) == 1 and isinstance(first, ChoiceSweep):
+        # zip(sort(b,a)): the sorted values, paired like any other zip()
+        if not first.simple_form:
+            raise OverrideValueError("a choice() cannot be nested in zip(); list its values")
+        return ZipSweep(values=first.values)
+    _reject_sweeps("zip()", args)
+    return ZipSweep(values=args)
 
 
 def _reject_sweeps(where: str, values: Args) -> None:
@@ -374,6 +390,7 @@ FUNCTIONS: Mapping[str, _Function] = {
         _json_str, var_positional=_Param("args", None), keyword_only=(_Param("value", None),)
     ),
     "choice": _Function(_choice, var_positional=_Param("args", _CHOOSABLE)),
+    "zip": _Function(_zip, var_positional=_Param("args", _CHOOSABLE)),
     "range": _Function(
         _range,
         positional=(

@@ -68,13 +68,21 @@ class Glob:
 
 
 @record
+class ZipSweep:
+    """`zip(a, b, c)`: like a choice, but every `zip()` override of a sweep is paired with
+    the others by position (job i takes value i of each) instead of crossed with them."""
+
+    values: tuple[ParsedValue, ...]
+
+
+@record
 class ListExtension:
     """`extend_list(a, b)`: appends to an existing list instead of replacing it."""
 
     values: tuple[ParsedValue, ...]
 
 
-Sweep = ChoiceSweep | RangeSweep | IntervalSweep | Glob
+Sweep = ChoiceSweep | RangeSweep | IntervalSweep | Glob | ZipSweep
 
 # A parsed value: primitives, quoted strings, and containers of them. Lists are
 # tuples and dicts are `FrozenDict`s so the whole override stays hashable and immutable.
@@ -91,6 +99,7 @@ ParsedValue = Union[
     RangeSweep,
     IntervalSweep,
     Glob,
+    ZipSweep,
     ListExtension,
 ]
 
@@ -165,7 +174,7 @@ def _key_of_text(text: str) -> str:
     return head.partition("@")[0].strip()
 
 
-SWEEP_TYPES = (ChoiceSweep, RangeSweep, IntervalSweep, Glob)
+SWEEP_TYPES = (ChoiceSweep, RangeSweep, IntervalSweep, Glob, ZipSweep)
 
 
 def is_sweep_value(value: ParsedValue) -> bool:
@@ -188,7 +197,7 @@ def plain_value(value: ParsedValue) -> PlainValue:
         return [plain_value(v) for v in value]
     if isinstance(value, FrozenDict):
         return {k: plain_value(v) for k, v in value.items}
-    if isinstance(value, (ChoiceSweep, RangeSweep, IntervalSweep, Glob, ListExtension)):
+    if isinstance(value, (ChoiceSweep, RangeSweep, IntervalSweep, Glob, ZipSweep, ListExtension)):
         raise TypeError(f"{type(value).__name__} has no single plain value")
     return value
 
@@ -207,7 +216,7 @@ def values_identical(a: ParsedValue, b: ParsedValue) -> bool:
         return len(a) == len(b) and all(map(values_identical, a, b))
     if isinstance(a, FrozenDict) and isinstance(b, FrozenDict):
         return _items_identical(a.items, b.items)
-    if isinstance(a, (ChoiceSweep, RangeSweep, IntervalSweep, Glob, ListExtension)):
+    if isinstance(a, (ChoiceSweep, RangeSweep, IntervalSweep, Glob, ZipSweep, ListExtension)):
         # Compare field by field: the values inside need the same care as the top level.
         return all(values_identical(getattr(a, f.name), getattr(b, f.name)) for f in fields(a))
     return a == b
@@ -236,6 +245,7 @@ TYPE_NAMES = {
     RangeSweep: "range()",
     IntervalSweep: "interval()",
     Glob: "glob()",
+    ZipSweep: "zip()",
     ListExtension: "extend_list()",
 }
 

@@ -43,6 +43,7 @@ from hydria.overrides.model import (
     Quote,
     QuotedString,
     RangeSweep,
+    ZipSweep,
     describe_type,
 )
 from hydria.terminal_text import caret_under
@@ -61,7 +62,7 @@ _KEY_PARTS = frozenset(
     )
 )
 _VALUE_PARTS = _KEY_PARTS | {lexer.INTERPOLATION, lexer.COLON}
-_NOT_NESTABLE = (ChoiceSweep, RangeSweep, IntervalSweep, Glob, ListExtension)
+_NOT_NESTABLE = (ChoiceSweep, RangeSweep, IntervalSweep, Glob, ZipSweep, ListExtension)
 _UNEXPECTED = {
     lexer.EQUAL: "'=' in a value must be escaped as \\= or quoted",
     lexer.PCLOSE: "this ')' closes nothing",

@@ -19,6 +19,7 @@ from hydria.overrides.model import (
     Quote,
     QuotedString,
     RangeSweep,
+    ZipSweep,
     describe_type,
     values_identical,
 )
@@ -26,7 +27,7 @@ from hydria.overrides.parser import parse_override
 
 _SPECIAL = re.compile(r"[\\()\[\]{}:=, \t]")
 _BACKSLASHES_BEFORE = {quote: re.compile(rf"(\\*){quote}") for quote in "'\""}
-_NOT_NESTABLE = (ChoiceSweep, RangeSweep, IntervalSweep, Glob, ListExtension)
+_NOT_NESTABLE = (ChoiceSweep, RangeSweep, IntervalSweep, Glob, ZipSweep, ListExtension)
 
 
 def render_override(override: Override) -> str:
@@ -106,7 +107,9 @@ def _arguments(values: tuple[ParsedValue, ...]) -> str:
     return ",".join(_argument(value) for value in values)
 
 
-def _call(value: ChoiceSweep | RangeSweep | IntervalSweep | Glob | ListExtension) -> str:
+def _call(
+    value: ChoiceSweep | RangeSweep | IntervalSweep | Glob | ZipSweep | ListExtension,
+) -> str:
     if isinstance(value, ChoiceSweep):
         return _tagged(_choice(value), value.tags)
     if isinstance(value, RangeSweep):
@@ -117,6 +120,10 @@ def _call(value: ChoiceSweep | RangeSweep | IntervalSweep | Glob | ListExtension
     if isinstance(value, Glob):
         exclude = f",exclude={_patterns(value.exclude)}" if value.exclude else ""
         return f"glob({_patterns(value.include)}{exclude})"
+    if isinstance(value, ZipSweep):
+        if not value.values:
+            raise OverrideValueError("an empty zip() cannot be written")
+        return f"zip({_arguments(value.values)})"
     return f"extend_list({_arguments(value.values)})"
 
 

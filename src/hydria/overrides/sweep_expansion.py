@@ -10,15 +10,23 @@ from dataclasses import replace
 from decimal import Decimal
 
 from hydria.errors import OverrideValueError
-from hydria.overrides.model import ChoiceSweep, Glob, IntervalSweep, ParsedValue, RangeSweep
+from hydria.overrides.model import (
+    ChoiceSweep,
+    Glob,
+    IntervalSweep,
+    ParsedValue,
+    RangeSweep,
+    ZipSweep,
+)
 
 
 def sweep_values(value: ParsedValue, options: Sequence[str] | None = None) -> list[ParsedValue]:
     """The values a sweep stands for, one per job, in job order.
 
     A shuffled choice or range comes back in a fresh random order on every call (from the
-    `random` module, so `random.seed` makes it repeatable). A value that is not a sweep stands
-    for itself.
+    `random` module, so `random.seed` makes it repeatable). A `zip()` gives its values in
+    order: pairing them with the other zips of the sweep is the sweeper's work. A value
+    that is not a sweep stands for itself.
 
     Args:
         value: an override's parsed value.
@@ -33,6 +41,8 @@ def sweep_values(value: ParsedValue, options: Sequence[str] | None = None) -> li
     """
     if isinstance(value, ChoiceSweep):
         return _maybe_shuffled(list(value.values), value.shuffle)
+    if isinstance(value, ZipSweep):
+        return list(value.values)
     if isinstance(value, RangeSweep):
         return _maybe_shuffled(list(range_items(value)), value.shuffle)
     if isinstance(value, Glob):

@@ -1,11 +1,12 @@
 """Hydra's launcher and sweeper plugin packages, and what hydria does with each.
 
 hydria runs its own launchers and sweepers. Some of Hydra's plugin packages have a
-built-in twin here (joblib, submitit, the local Ray launcher: their config option
-names and `_target_` paths keep working); the others are not run, and naming them
-(`hydra/launcher=rq`, or a `_target_` in their package) is an error that says so and
-what to use instead. Search path discovery skips all of these packages: none of them
-adds to the search path, and importing them would pull in hydra-core.
+built-in twin here (joblib, submitit, the local Ray launcher, the Optuna sweeper,
+hydra-list-sweeper: their config option names and `_target_` paths keep working); the
+others are not run, and naming them (`hydra/launcher=rq`, or a `_target_` in their
+package) is an error that says so and what to use instead. Search path discovery skips
+all of these packages: none of them adds to the search path, and importing them would
+pull in hydra-core.
 """
 
 from __future__ import annotations
@@ -61,13 +62,6 @@ UNSUPPORTED: tuple[UnsupportedPlugin, ...] = (
         target="hydra_plugins.hydra_nevergrad_sweeper.nevergrad_sweeper.NevergradSweeper",
         instead="hydra/sweeper=basic (grid sweeps); run Nevergrad's optimiser in your task",
     ),
-    UnsupportedPlugin(
-        distribution="hydra-optuna-sweeper",
-        group="hydra/sweeper",
-        option="optuna",
-        target="hydra_plugins.hydra_optuna_sweeper.optuna_sweeper.OptunaSweeper",
-        instead="hydra/sweeper=basic (grid sweeps); run an Optuna study in your task",
-    ),
 )
 
 # Plugin packages discovery never imports: the ones above, and those hydria replaces.
@@ -79,6 +73,7 @@ SKIPPED_PACKAGES: tuple[str, ...] = (
     "hydra_plugins.hydra_ray_launcher",
     "hydra_plugins.hydra_rq_launcher",
     "hydra_plugins.hydra_submitit_launcher",
+    "hydra_plugins.list_sweeper_plugin",
 )
 
 

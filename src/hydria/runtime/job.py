@@ -33,6 +33,7 @@ from hydria.runtime.logging_setup import (
     snapshot_logging,
 )
 from hydria.runtime.output_dir import prepare_output_dir, save_job_configs
+from hydria.runtime.pruning import is_pruned
 from hydria.runtime.resolvers import register_resolvers
 from hydria.runtime.task_traceback import format_task_error
 from hydria.terminal_text import printable
@@ -219,7 +220,9 @@ def _run_job(spec: JobSpec) -> JobReturn:
                 error_traceback=text,
                 error_filtered=filtered,
             )
-            if spec.log_errors:
+            if spec.log_errors and is_pruned(exc):  # the pruner's call, not a failure
+                LOG.info("Trial pruned: %s", printable(str(exc) or type(exc).__name__))
+            elif spec.log_errors:
                 shown = printable(text, multiline=True)  # what the task raised may quote a config
                 LOG.error("Job failed with overrides %s:\n%s", list(spec.task_overrides), shown)
         finally:

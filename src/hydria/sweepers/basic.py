@@ -2,7 +2,8 @@
 
 Each override becomes a list of overrides (one per value for a sweep, the override
 itself otherwise); the jobs are the product of those lists, in order, split into
-batches of at most `max_batch_size` jobs.
+batches of at most `max_batch_size` jobs. The `zip()` overrides of a sweep are one
+factor of that product, stepped through together, at the place of the first of them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from hydria.overrides import (
     Glob,
     IntervalSweep,
     Override,
+    ZipSweep,
     parse_overrides,
     render_override,
     render_value,
@@ -23,7 +25,7 @@ from hydria.overrides import (
 )
 from hydria.plugin_contracts import Sweeper, SweepSession
 
-__all__ = ["BasicSweeper", "job_batches"]
+__all__ = ["BasicSweeper", "in_batches", "job_batches", "sweep_jobs"]
 
 
 def _choices(o: Override, options_of: Callable[[str], list[str]]) -> list[Override]:
@@ -62,6 +64,56 @@ def _no_jobs(o: Override, options: list[str] | None) -> OverrideValueError:
     )
 
 
+def sweep_jobs(
+    overrides: Sequence[Override], *, options_of: Callable[[str], list[str]]
+) -> list[list[Override]]:
+    """Every job of a sweep, as its override list, in job order (see `job_batches`).
+
+    Raises:
+        OverrideValueError: as `job_batches`.
+    """
+    per_key: dict[str, list[Override]] = {}
+    zipped: dict[str, Override] = {}
+    for o in overrides:
+        key = f"{o.type.value}{o.key_with_package}"
+        per_key[key] = _choices(o, options_of)
+        # a later override of the key replaces a zip() as it replaces any value
+        zipped.pop(key, None)
+        if isinstance(o.value, ZipSweep):
+            zipped[key] = o
+    if not zipped:
+        return [list(job) for job in itertools.product(*per_key.values())]
+    _check_zip_lengths(list(zipped.values()), [len(per_key[key]) for key in zipped])
+    # The factors of the product: one key each, but all the zipped keys in one factor,
+    # at the place of the first of them in `per_key` (the order overrides came in).
+    first_zipped = next(key for key in per_key if key in zipped)
+    factors = [
+        list(zipped) if key == first_zipped else [key]
+        for key in per_key
+        if key not in zipped or key == first_zipped
+    ]
+    jobs = []
+    for picks in itertools.product(*(range(len(per_key[f[0]])) for f in factors)):
+        chosen = {key: per_key[key][i] for f, i in zip(factors, picks, strict=True) for key in f}
+        # a job lists its overrides in command-line order, whatever the product order
+        jobs.append([chosen[key] for key in per_key])
+    return jobs
+
+
+def _check_zip_lengths(zips: list[Override], lengths: list[int]) -> None:
+    if len(set(lengths)) <= 1:
+        return
+    listed = "\n".join(
+        f"    '{o.text}': {n} value{'s' if n != 1 else ''}"
+        for o, n in zip(zips, lengths, strict=True)
+    )
+    raise OverrideValueError(
+        "The zip() overrides of a sweep are paired value by value, so they must have as "
+        f"many values each:\n{listed}\n  Give every zip() the same number of values, or "
+        "turn one into a plain sweep (a,b,c) to cross it with the others."
+    )
+
+
 def job_batches(
     overrides: Sequence[Override],
     *,
@@ -70,6 +122,10 @@ def job_batches(
 ) -> list[list[list[Override]]]:
     """The jobs of a sweep, as batches of per-job override lists.
 
+    The jobs are the cartesian product of the overrides' values, the first override
+    varying slowest; the `zip()` overrides count as one factor, at the place of the
+    first of them, whose i-th value is the i-th value of each.
+
     Args:
         overrides: the sweep's overrides (`hydra.sweeper.params` first, then the command
             line's task overrides); a later override of the same key replaces an earlier one.
@@ -77,13 +133,21 @@ def job_batches(
         max_batch_size: jobs per batch; None or -1 for one batch.
 
     Raises:
-        OverrideValueError: an override cannot be enumerated (an interval, a bad glob), or
-            stands for no values (`range(0)`, a glob that matches no option).
+        OverrideValueError: an override cannot be enumerated (an interval, a bad glob),
+            stands for no values (`range(0)`, a glob that matches no option), or the
+            `zip()` overrides do not all have the same number of values.
     """
-    per_key: dict[str, list[Override]] = {}
-    for o in overrides:
-        per_key[f"{o.type.value}{o.key_with_package}"] = _choices(o, options_of)
-    jobs = [list(job) for job in itertools.product(*per_key.values())]
+    return in_batches(sweep_jobs(overrides, options_of=options_of), max_batch_size)
+
+
+def in_batches(
+    jobs: list[list[Override]], max_batch_size: int | None
+) -> list[list[list[Override]]]:
+    """`jobs` split into batches of `max_batch_size` (None or -1: one batch).
+
+    Raises:
+        OverrideValueError: `max_batch_size` is 0 or negative (other than -1).
+    """
     size = len(jobs) if max_batch_size in (None, -1) else max_batch_size
     if size is None or size <= 0:
         if not jobs:

@@ -29,7 +29,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from hydria.errors import OverrideError
 from hydria.overrides import Override, parse_overrides
-from hydria.plugin_contracts import Sweeper
+from hydria.plugin_contracts import StreamedJob, Sweeper
 from hydria.runtime import JobReturn, JobStatus
 
 __all__ = ["RecordingSession", "SweeperSuite"]
@@ -59,14 +59,18 @@ class RecordingSession:
         self.groups = {k: list(v) for k, v in (groups or {}).items()}
         self.calls: list[list[list[list[Override]]]] = []
         self.streamed: list[list[Override]] = []
+        self.ranking: list[int] = []
         self.value_of = value_of
         self.sweep_dir = Path(sweep_dir)
         self.resume = resume
         self.config = config if config is not None else OmegaConf.create({"hydra": {}})
 
+    def rank(self, nums: Sequence[int]) -> None:
+        self.ranking = list(nums)
+
     def run_stream(
         self,
-        next_job: Callable[[int], Sequence[Override] | None],
+        next_job: Callable[[int], Sequence[Override] | StreamedJob | None],
         job_ended: Callable[[int, JobReturn], None],
         *,
         max_in_flight: int,
@@ -76,6 +80,7 @@ class RecordingSession:
         from `value_of`."""
         while (job := next_job(len(self.streamed))) is not None:
             num = len(self.streamed)
+            job = job.overrides if isinstance(job, StreamedJob) else job
             self.streamed.append(list(job))
             texts = [o.text for o in job]
             try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from tests.sweeps.test_streamed_sweeps import APP, SWEEPER, _run
 
 
@@ -33,3 +34,28 @@ def test_a_slow_job_does_not_hold_back_the_others_on_ray(tmp_path: Path, ray_hea
     asks = [e for e in events if "ask" in e]
     assert [e["ask"] for e in asks] == [0, 1, 2, 3, 4]
     assert all(len(e["told"]) >= e["ask"] - 1 for e in asks)  # two in flight at most
+
+
+def test_an_optuna_trial_is_pruned_from_a_ray_task(tmp_path: Path, ray_head: str) -> None:
+    pytest.importorskip("optuna")
+    from tests.sweepers.test_optuna_sweeps import APP as OPTUNA_APP
+    from tests.sweepers.test_optuna_sweeps import CONFIG as OPTUNA_CONFIG
+
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "config.yaml").write_text(OPTUNA_CONFIG)
+    (tmp_path / "app.py").write_text(OPTUNA_APP)
+    done = _run(
+        tmp_path,
+        "hydra/launcher=ray",
+        "~hydra.launcher.n_jobs",
+        f"hydra.launcher.ray.init.address={ray_head}",
+        "hydra.sweeper.n_trials=4",
+        "+hydra.sweeper.pruner._target_=optuna.pruners.ThresholdPruner",
+        "+hydra.sweeper.pruner.upper=0.0",
+        "hydra.sweeper.params.x='interval(1, 5)'",
+        "hydra.sweep.dir=sw",
+        "+hydra.job.env_set.PRUNE=1",  # Ray workers have the head node's environment
+    )
+    assert done.returncode == 0, done.stderr
+    lines = (tmp_path / "sw" / "results.jsonl").read_text().splitlines()
+    assert [json.loads(line)["status"] for line in lines] == ["pruned"] * 4

@@ -135,10 +135,12 @@ def _report(session: SweepRun) -> list[Any]:
         return []
     if records:  # on stderr, as the progress lines: stdout is the task's
         done = sum(r.status == "completed" for r in records)
+        pruned = sum(r.status == "pruned" for r in records)
         sys.stderr.write(
             f"Sweep {printable(str(sweep_dir))}: {total} jobs, {done} completed, "
-            f"{len(outcome.failed)} not\n"
-            f"{summary_table(records)}\n"
+            + (f"{pruned} pruned, " if pruned else "")
+            + f"{len(outcome.failed)} not\n"
+            f"{summary_table(records, first=session.ranking)}\n"
         )
     if outcome.interrupted:
         kept = [a for a in sys.argv[1:] if not a.startswith(("hydra.sweep.dir=", "--resume"))]
