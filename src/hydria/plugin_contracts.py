@@ -187,16 +187,22 @@ class SweepSession(Protocol):
         *,
         max_in_flight: int,
         total: int = 0,
+        begin: Callable[[], int] | None = None,
     ) -> None:
-        """Run jobs the sweeper makes as earlier ones end: `next_job(num)` gives the
-        overrides of the job that gets number `num` (or a `StreamedJob`, to export
-        variables for it; None: no more), asked whenever
-        fewer than `max_in_flight` run
-        (`total`: how many the sweeper expects to make, for the progress display);
-        `job_ended(num, result)` tells it how job `num` ended, before the next is asked.
+        """Run jobs the sweeper makes as earlier ones end.
+
+        `next_job(num)` gives the overrides of the job that gets number `num` (or a
+        `StreamedJob`, to export variables for it; None: no more), asked whenever fewer
+        than `max_in_flight` run; `job_ended(num, result)` tells the sweeper how job
+        `num` ended, before the next is asked for. `total` is how many jobs the sweeper
+        expects to make, for the progress display. `begin()`, if given, is called once
+        the sweep directory is the session's (its lock held; on `--resume`, after the
+        jobs an earlier run left running ended) and before the first job is asked for:
+        where a sweeper opens the state it keeps in that directory; it returns `total`.
+
         Jobs are numbered in the order asked for, after those an earlier run of the
-        sweep recorded (`--resume`). Returns when every job asked for has ended.
-        Both callables are called from the thread that called `run_stream`."""
+        sweep numbered (`--resume`). Returns when every job asked for has ended. The
+        callables are called from the thread that called `run_stream`."""
 
     def rank(self, nums: Sequence[int]) -> None:
         """Show the jobs `nums` first, in this order, in the end-of-sweep summary (an

@@ -209,3 +209,25 @@ def test_resume_after_the_sweep_was_killed_replaces_the_trials_it_ran(app: Path)
     new = [r["num"] for r in records if r["num"] not in recorded]
     assert len(new) == len(set(new)) == 6 - len(recorded)
     assert not set(new) & dirs
+
+
+def test_a_second_sweep_on_a_busy_directory_leaves_the_study_alone(app: Path) -> None:
+    first = subprocess.Popen(
+        [sys.executable, "app.py", "-m", "hydra.sweep.dir=sw", "hydra.sweeper.n_trials=4"],
+        cwd=app,
+        env=_env(SLOW_JOB="0", SLOW_FOR="4"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not (app / "started-0").exists():
+        assert first.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    second = _run(app, "hydra.sweeper.n_trials=4")
+    assert second.returncode != 0
+    assert "is in use by another sweep" in second.stderr
+    _, err = first.communicate(timeout=120)
+    assert first.returncode == 0, err
+    assert not (app / "sw" / "optuna.1.journal").exists()  # the running study was not moved
+    assert len(_study(app).trials) == 4 and len(_records(app)) == 4

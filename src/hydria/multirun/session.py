@@ -129,9 +129,11 @@ class SweepRun:
         *,
         max_in_flight: int,
         total: int = 0,
+        begin: Callable[[], int] | None = None,
     ) -> None:
         """Run jobs the sweeper makes as earlier ones end (see `SweepSession.run_stream`);
-        `total`: how many it expects to make, for the progress display.
+        `total`: how many it expects to make, for the progress display; `begin`: called
+        under the sweep's lock before the first job, returns that total.
 
         On `--resume` the jobs are numbered after every job the earlier runs numbered
         (recorded, marked running, or with a job directory named by its number), so no
@@ -155,6 +157,8 @@ class SweepRun:
             set_aside(self.results)
             save_sweep_config(setup.config, str(self.sweep_dir))
         self.results.path.touch()
+        if begin is not None:
+            total = begin()
         setup.callbacks.notify(
             "on_multirun_start", config=setup.config, config_name=setup.config_name
         )

@@ -154,20 +154,23 @@ class OptunaSweeper(Sweeper):
         n_trials = self.n_trials
         if samplers.is_grid_sampler(node):  # the grid's every point, once at most
             n_trials = min(n_trials, samplers.grid_size(samplers.grid_search_space(space)))
-        study = self._study(optuna, session, sampler, directions)
-        seed = node.get("seed") if hasattr(node, "get") else None
-        if session.resume and isinstance(seed, int) and not isinstance(seed, bool):
-            # the same seed would draw the first run's trials again: continue the
-            # sequence from the number of trials the study has, reproducibly
-            study.sampler = samplers.build_sampler(
-                {**_plain(node), "seed": seed + len(study.trials)}, space
-            )
         storage = self.storage
         journal = None
         if storage is None:  # absolute: a job may run in another directory
             journal = os.path.abspath(Path(session.sweep_dir) / JOURNAL_FILE)
 
-        def environment(trial: Any) -> dict[str, str]:
+        def open_study() -> Any:
+            study = self._study(optuna, session, sampler, directions)
+            seed = node.get("seed") if hasattr(node, "get") else None
+            if session.resume and isinstance(seed, int) and not isinstance(seed, bool):
+                # the same seed would draw the first run's trials again: continue the
+                # sequence from the number of trials the study has, reproducibly
+                study.sampler = samplers.build_sampler(
+                    {**_plain(node), "seed": seed + len(study.trials)}, space
+                )
+            return study
+
+        def environment(study: Any, trial: Any) -> dict[str, str]:
             from hydria.sweepers.optuna_report import trial_environment
 
             return trial_environment(
@@ -180,7 +183,7 @@ class OptunaSweeper(Sweeper):
 
         run = _TrialRun(
             optuna=optuna,
-            study=study,
+            open_study=open_study,
             environment=environment,
             space=space,
             to_overrides=spaces.trial_overrides,
@@ -188,25 +191,18 @@ class OptunaSweeper(Sweeper):
             config=session.config,
             n_trials=n_trials,
             max_failure_rate=self.max_failure_rate,
+            resume=session.resume,
+            sweep_dir=Path(session.sweep_dir),
         )
-        records: Mapping[int, Any] = {}
-        if session.resume:
-            from hydria.multirun.records import ResultsFile
-
-            records = ResultsFile(session.sweep_dir).latest()
-        run.replace_abandoned(records)
-        if session.resume:
-            sys.stderr.write(
-                f"--resume: {n_trials - run.remaining} of {n_trials} trials of study "
-                f"{study.study_name!r} ended before; running the other {run.remaining}\n"
-            )
         try:
             session.run_stream(
-                run.next_job, run.job_ended, max_in_flight=self.n_jobs, total=run.remaining
+                run.next_job, run.job_ended, max_in_flight=self.n_jobs, begin=run.begin
             )
         finally:
-            write_results(study, Path(session.sweep_dir) / RESULTS_FILE)
-        session.rank(best_first(study, set(run.asked)))
+            if run.study is not None:
+                write_results(run.study, Path(session.sweep_dir) / RESULTS_FILE)
+        assert run.study is not None  # `begin` ran
+        session.rank(best_first(run.study, set(run.asked)))
         run.check_failure_rate()
 
     def _study(
@@ -294,18 +290,23 @@ class _TrialRun:
         self,
         *,
         optuna: Any,
-        study: Any,
-        environment: Callable[[Any], dict[str, str]],
+        open_study: Callable[[], Any],
+        environment: Callable[[Any, Any], dict[str, str]],
         space: Any,
         to_overrides: Callable[[Any, Mapping[str, Any]], list[str]],
         custom: Callable[[Any, Any], Any] | None,
         config: Any,
         n_trials: int,
         max_failure_rate: float,
+        resume: bool,
+        sweep_dir: Path,
     ) -> None:
         self.optuna = optuna
-        self.study = study
+        self.open_study = open_study
+        self.study: Any = None
         self.environment = environment
+        self.resume = resume
+        self.sweep_dir = sweep_dir
         self.space = space
         self.to_overrides = to_overrides
         self.custom = custom
@@ -318,8 +319,27 @@ class _TrialRun:
         self.ended = 0
         self.stopped = False
         self.stopped_by_sampler = False
-        self.directions = len(study.directions)
+        self.directions = 1
         self.remaining = n_trials
+
+    def begin(self) -> int:
+        """Open the study (the sweep directory is the session's now), settle what a killed
+        run left running, and say how many trials this run makes."""
+        self.study = self.open_study()
+        self.directions = len(self.study.directions)
+        records: Mapping[int, Any] = {}
+        if self.resume:
+            from hydria.multirun.records import ResultsFile
+
+            records = ResultsFile(self.sweep_dir).latest()
+        self.replace_abandoned(records)
+        if self.resume:
+            sys.stderr.write(
+                f"--resume: {self.n_trials - self.remaining} of {self.n_trials} trials of "
+                f"study {self.study.study_name!r} ended before; running the other "
+                f"{self.remaining}\n"
+            )
+        return self.remaining
 
     def replace_abandoned(self, records: Mapping[int, Any]) -> None:
         """Settle the trials a killed run left running, then count what is left to run.
@@ -371,7 +391,8 @@ class _TrialRun:
         self.trials[num] = trial
         self.asked.append(num)
         return StreamedJob(
-            overrides=tuple(parse_overrides(texts)), environment=self.environment(trial)
+            overrides=tuple(parse_overrides(texts)),
+            environment=self.environment(self.study, trial),
         )
 
     def job_ended(self, num: int, result: JobReturn) -> None:

@@ -75,9 +75,12 @@ class RecordingSession:
         *,
         max_in_flight: int,
         total: int = 0,
+        begin: Callable[[], int] | None = None,
     ) -> None:
         """Run the stream one job at a time (a launcher with one slot), each job's value
         from `value_of`."""
+        if begin is not None:
+            begin()
         while (job := next_job(len(self.streamed))) is not None:
             num = len(self.streamed)
             job = job.overrides if isinstance(job, StreamedJob) else job
