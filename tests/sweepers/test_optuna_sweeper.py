@@ -205,3 +205,26 @@ def test_options_are_checked(tmp_path: Path) -> None:
         OptunaSweeper(max_failure_rate=2)
     with pytest.raises(PluginError, match="--resume: the storage holds 0 studies"):
         _sweep(tmp_path, _parabola, n_trials=2, resume=True)
+
+
+def test_a_custom_search_space_adds_parameters_to_each_trial(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "my_space.py").write_text(
+        "def extend(cfg, trial):\n"
+        "    low = trial.params['x']\n"
+        "    trial.suggest_float('y', low, low + 1)\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("HYDRIA_ALLOWED_TARGETS", "my_space")
+    session, _ = _sweep(
+        tmp_path / "sw",
+        _parabola,
+        "x=interval(-5,5)",
+        n_trials=4,
+        custom_search_space="my_space.extend",
+    )
+    for job in session.streamed:
+        values = _values([o.text for o in job])
+        assert values["x"] <= values["y"] <= values["x"] + 1
+    assert all("y" in t.params for t in _study(tmp_path / "sw").trials)

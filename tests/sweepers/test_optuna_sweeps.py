@@ -231,3 +231,23 @@ def test_a_second_sweep_on_a_busy_directory_leaves_the_study_alone(app: Path) ->
     assert first.returncode == 0, err
     assert not (app / "sw" / "optuna.1.journal").exists()  # the running study was not moved
     assert len(_study(app).trials) == 4 and len(_records(app)) == 4
+
+
+def test_a_trial_is_pruned_in_the_sweep_process_on_the_basic_launcher(app: Path) -> None:
+    config = app / "conf" / "config.yaml"
+    config.write_text(
+        config.read_text()
+        .replace("override hydra/launcher: joblib", "override hydra/launcher: basic")
+        .replace("  launcher:\n    n_jobs: 2\n", "")
+    )
+    done = _run(
+        app,
+        "hydra.sweeper.n_trials=3",
+        "+hydra.sweeper.pruner._target_=optuna.pruners.ThresholdPruner",
+        "+hydra.sweeper.pruner.upper=0.0",
+        "hydra.sweeper.params.x='interval(1, 5)'",
+        PRUNE="1",
+    )
+    assert done.returncode == 0, done.stderr
+    assert [r["status"] for r in _records(app)] == ["pruned"] * 3
+    assert "Job failed" not in done.stdout + done.stderr  # pruning is not a failure
