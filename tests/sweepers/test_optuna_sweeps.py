@@ -127,7 +127,7 @@ def test_eight_trials_then_a_resume_to_twelve_runs_exactly_four_more(app: Path) 
 
 
 def test_a_slow_trial_does_not_keep_a_worker_idle(app: Path) -> None:
-    done = _run(app, "hydra.sweeper.n_trials=6", SLOW_JOB="0", SLOW_FOR="4")
+    done = _run(app, "hydra.sweeper.n_trials=6", SLOW_JOB="0", SLOW_FOR="2.5")
     assert done.returncode == 0, done.stderr
     spans = {n: json.loads((app / f"trial-{n}.json").read_text()) for n in range(6)}
     # while trial 0 slept, the other worker ran every other trial, one after another
@@ -215,7 +215,7 @@ def test_a_second_sweep_on_a_busy_directory_leaves_the_study_alone(app: Path) ->
     first = subprocess.Popen(
         [sys.executable, "app.py", "-m", "hydra.sweep.dir=sw", "hydra.sweeper.n_trials=4"],
         cwd=app,
-        env=_env(SLOW_JOB="0", SLOW_FOR="4"),
+        env=_env(SLOW_JOB="0", SLOW_FOR="2.5"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

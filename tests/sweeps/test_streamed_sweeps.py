@@ -104,8 +104,8 @@ def _values(root: Path) -> dict[int, dict[str, float]]:
 
 
 def test_a_slow_job_does_not_hold_back_the_others_on_the_joblib_launcher(root: Path) -> None:
-    # job 0 sleeps 3 s; the 5 short ones run one after another on the other worker
-    plan = "[3.0,0.2,0.2,0.2,0.2,0.2]"
+    # job 0 sleeps 2 s; the 5 short ones run one after another on the other worker
+    plan = "[2.0,0.1,0.1,0.1,0.1,0.1]"
     done = _run(
         root,
         "hydra/launcher=joblib",
@@ -179,7 +179,7 @@ def test_a_slow_job_does_not_hold_back_the_others_on_submitit_local(root: Path) 
     done = _run(
         root,
         "hydra/launcher=submitit_local",
-        "+hydra.sweeper.plan=[5.0,0.1,0.1,0.1]",
+        "+hydra.sweeper.plan=[4.0,0.1,0.1,0.1]",
         "+hydra.sweeper.n_jobs=2",
         "hydra.sweeper._target_=streams.StreamSweeper",
         "hydra.sweep.dir=sw",

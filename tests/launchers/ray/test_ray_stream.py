@@ -20,7 +20,7 @@ def test_a_slow_job_does_not_hold_back_the_others_on_ray(tmp_path: Path, ray_hea
         tmp_path,
         "hydra/launcher=ray",
         f"hydra.launcher.ray.init.address={ray_head}",
-        "+hydra.sweeper.plan=[4.0,0.3,0.3,0.3,0.3]",
+        "+hydra.sweeper.plan=[2.5,0.1,0.1,0.1,0.1]",
         "+hydra.sweeper.n_jobs=2",
         "hydra.sweeper._target_=streams.StreamSweeper",
         "hydra.sweep.dir=sw",

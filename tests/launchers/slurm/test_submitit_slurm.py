@@ -183,3 +183,48 @@ def test_ctrl_c_cancels_the_jobs_on_the_cluster(app_dir: Path, slurm: Any) -> No
 
     # the jobs' processes ignore SIGTERM (submitit's handler): SLURM kills them after KillWait
     wait_for(lambda: states() == ["CANCELLED", "CANCELLED"], "the jobs to be cancelled", 30)
+
+
+@pytest.mark.usefixtures("slurm")
+def test_optuna_trials_run_as_slurm_jobs_and_are_pruned_on_their_nodes(tmp_path: Path) -> None:
+    """Each trial its own SLURM job, started as a slot frees up; the trial's job opens
+    the study from its node and is pruned there."""
+    pytest.importorskip("optuna")
+    import json
+
+    from tests.sweepers.test_optuna_sweeps import APP as OPTUNA_APP
+    from tests.sweepers.test_optuna_sweeps import CONFIG as OPTUNA_CONFIG
+
+    (tmp_path / "conf").mkdir()
+    config = OPTUNA_CONFIG.replace(
+        "override hydra/launcher: joblib", "override hydra/launcher: submitit_slurm"
+    )
+    (tmp_path / "conf" / "config.yaml").write_text(
+        config.replace("  launcher:\n    n_jobs: 2\n", "")
+    )
+    (tmp_path / "app.py").write_text(OPTUNA_APP)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HYDRA_", "HYDRIA_"))}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "app.py",
+            "-m",
+            "hydra.sweep.dir=sweep",
+            "hydra.sweeper.n_trials=4",
+            "+hydra.sweeper.pruner._target_=optuna.pruners.ThresholdPruner",
+            "+hydra.sweeper.pruner.upper=0.0",
+            "hydra.sweeper.params.x='interval(1, 5)'",
+            "+hydra.job.env_set.PRUNE=1",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = (tmp_path / "sweep" / "results.jsonl").read_text().splitlines()
+    assert [json.loads(line)["status"] for line in lines] == ["pruned"] * 4
+    # one job per trial (no array of a batch): four distinct SLURM job ids
+    ids = re.findall(r"\(job (\d+)\)", done.stdout)
+    assert len(set(ids)) == 4 and all("_" not in i for i in ids)
