@@ -18,7 +18,7 @@ optuna = pytest.importorskip("optuna")
 
 
 def test_a_trial_reopened_by_its_storage_id_is_the_same_trial(tmp_path: Path) -> None:
-    from hydria.sweepers.optuna_sweeper import journal_storage
+    from hydria.sweepers.optuna_storage import journal_storage
 
     storage = journal_storage(optuna, tmp_path / "study.journal")
     study = optuna.create_study(study_name="s", storage=storage)

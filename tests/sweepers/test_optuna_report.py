@@ -11,7 +11,7 @@ import hydria
 optuna = pytest.importorskip("optuna")
 
 from hydria.sweepers import optuna_report  # noqa: E402
-from hydria.sweepers.optuna_sweeper import journal_storage  # noqa: E402
+from hydria.sweepers.optuna_storage import journal_storage  # noqa: E402
 
 
 def test_outside_a_sweep_it_does_nothing(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,13 +17,10 @@ optuna = pytest.importorskip("optuna")
 
 from hydria.errors import PluginError, SweepFailureRateError  # noqa: E402
 from hydria.overrides import parse_overrides  # noqa: E402
-from hydria.sweepers.optuna_sweeper import (  # noqa: E402
-    JOURNAL_FILE,
-    RESULTS_FILE,
-    OptunaSweeper,
-    journal_storage,
-    objective_values,
-)
+from hydria.sweepers.optuna_results import RESULTS_FILE  # noqa: E402
+from hydria.sweepers.optuna_storage import JOURNAL_FILE, journal_storage  # noqa: E402
+from hydria.sweepers.optuna_sweeper import OptunaSweeper  # noqa: E402
+from hydria.sweepers.optuna_trials import objective_values  # noqa: E402
 from hydria.testing.sweepers import RecordingSession  # noqa: E402
 
 

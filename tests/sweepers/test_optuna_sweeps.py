@@ -18,7 +18,7 @@ import pytest
 optuna = pytest.importorskip("optuna")
 pytest.importorskip("joblib")
 
-from hydria.sweepers.optuna_sweeper import JOURNAL_FILE, journal_storage  # noqa: E402
+from hydria.sweepers.optuna_storage import JOURNAL_FILE, journal_storage  # noqa: E402
 
 CONFIG = """
 defaults:

@@ -93,7 +93,7 @@ def _trial(raw: str) -> Any:
 def _storage(optuna: Any, data: Mapping[str, Any]) -> Any:
     if data.get("url"):
         return data["url"]
-    from hydria.sweepers.optuna_sweeper import journal_storage
+    from hydria.sweepers.optuna_storage import journal_storage
 
     return journal_storage(optuna, data["journal"])
 

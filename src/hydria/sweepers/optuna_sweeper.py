@@ -26,33 +26,22 @@ sequence of the wrong length is a failed trial, counted against `max_failure_rat
 
 from __future__ import annotations
 
-import math
-import numbers
 import os
-import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hydria.errors import PluginError, SweepFailureRateError
-from hydria.overrides import Override, parse_overrides
-from hydria.plugin_contracts import StreamedJob, Sweeper, SweepSession
-from hydria.runtime import JobReturn, JobStatus
-from hydria.runtime.pruning import is_pruned
+from hydria.errors import PluginError
+from hydria.overrides import Override
+from hydria.plugin_contracts import Sweeper, SweepSession
+from hydria.sweepers.optuna_results import RESULTS_FILE, best_first, write_results
+from hydria.sweepers.optuna_storage import JOURNAL_FILE, journal_storage, set_aside
+from hydria.sweepers.optuna_trials import TrialRun
 
 if TYPE_CHECKING:
     import optuna
 
 __all__ = ["OptunaSweeper"]
-
-JOURNAL_FILE = "optuna.journal"
-RESULTS_FILE = "optimization_results.yaml"
-# user attributes hydria keeps on each trial, so a resumed sweep knows its jobs
-JOB_ATTR = "hydria.job"
-OVERRIDES_ATTR = "hydria.overrides"
-OUTPUT_DIR_ATTR = "hydria.output_dir"
-# on the study: the numbers of trials a killed run left running (failed, and replaced)
-REPLACED_ATTR = "hydria.replaced"
 
 
 def _import_optuna() -> Any:
@@ -63,23 +52,6 @@ def _import_optuna() -> Any:
             "hydra/sweeper=optuna needs optuna, an optional extra: pip install hydria[optuna]"
         ) from None
     return optuna
-
-
-def objective_values(value: Any, count: int) -> list[float] | str:
-    """The task's return value as `count` finite floats, or why it cannot be one."""
-    values = list(value) if isinstance(value, (list, tuple)) else [value]
-    if hasattr(value, "items") or len(values) != count:
-        want = "a number" if count == 1 else f"a list of {count} numbers (one per direction)"
-        return f"the task returned {value!r}; the objective must be {want}"
-    floats = []
-    for item in values:
-        if isinstance(item, bool) or not isinstance(item, numbers.Real):
-            return f"the task returned {value!r}; {item!r} is not a number"
-        number = float(item)
-        if not math.isfinite(number):
-            return f"the task returned {value!r}; {number} is not a finite number"
-        floats.append(number)
-    return floats
 
 
 class OptunaSweeper(Sweeper):
@@ -181,7 +153,7 @@ class OptunaSweeper(Sweeper):
                 pruner=self.pruner,
             )
 
-        run = _TrialRun(
+        run = TrialRun(
             optuna=optuna,
             open_study=open_study,
             environment=environment,
@@ -219,7 +191,7 @@ class OptunaSweeper(Sweeper):
             sweep_dir.mkdir(parents=True, exist_ok=True)
             journal = sweep_dir / JOURNAL_FILE
             if not session.resume and journal.exists():
-                _set_aside(journal)  # a new sweep in an old one's directory
+                set_aside(journal)  # a new sweep in an old one's directory
             storage = journal_storage(module, journal)
         name = self.study_name
         if session.resume and name is None:
@@ -260,228 +232,3 @@ def _plain(node: Any) -> dict[str, Any]:
         assert isinstance(plain, dict)
         return {str(k): v for k, v in plain.items()}
     return dict(node)
-
-
-def journal_storage(optuna: Any, path: str | Path) -> Any:
-    """Optuna's journal file storage (`JournalFileBackend` from Optuna 4 on), by absolute
-    path: its lock is a symbolic link to the journal, and one made from a relative path
-    dangles, so a lock left by a killed process would never be found stale (Optuna then
-    waits forever)."""
-    path = os.path.abspath(path)
-    journal = optuna.storages.journal
-    backend = getattr(journal, "JournalFileBackend", None)
-    if backend is None:  # Optuna 3
-        return optuna.storages.JournalStorage(optuna.storages.JournalFileStorage(str(path)))
-    return journal.JournalStorage(backend(str(path)))
-
-
-def _set_aside(path: Path) -> None:
-    index = 1
-    while (kept := path.with_name(f"{path.stem}.{index}{path.suffix}")).exists():
-        index += 1
-    path.rename(kept)
-
-
-class _TrialRun:
-    """The trials of one run of the sweep: asked as the session wants jobs, told as
-    they end."""
-
-    def __init__(
-        self,
-        *,
-        optuna: Any,
-        open_study: Callable[[], Any],
-        environment: Callable[[Any, Any], dict[str, str]],
-        space: Any,
-        to_overrides: Callable[[Any, Mapping[str, Any]], list[str]],
-        custom: Callable[[Any, Any], Any] | None,
-        config: Any,
-        n_trials: int,
-        max_failure_rate: float,
-        resume: bool,
-        sweep_dir: Path,
-    ) -> None:
-        self.optuna = optuna
-        self.open_study = open_study
-        self.study: Any = None
-        self.environment = environment
-        self.resume = resume
-        self.sweep_dir = sweep_dir
-        self.space = space
-        self.to_overrides = to_overrides
-        self.custom = custom
-        self.config = config
-        self.n_trials = n_trials
-        self.max_failure_rate = max_failure_rate
-        self.trials: dict[int, Any] = {}
-        self.asked: list[int] = []  # job numbers of this run's trials
-        self.failed = 0
-        self.ended = 0
-        self.stopped = False
-        self.stopped_by_sampler = False
-        self.directions = 1
-        self.remaining = n_trials
-
-    def begin(self) -> int:
-        """Open the study (the sweep directory is the session's now), settle what a killed
-        run left running, and say how many trials this run makes."""
-        self.study = self.open_study()
-        self.directions = len(self.study.directions)
-        records: Mapping[int, Any] = {}
-        if self.resume:
-            from hydria.multirun.records import ResultsFile
-
-            records = ResultsFile(self.sweep_dir).latest()
-        self.replace_abandoned(records)
-        if self.resume:
-            sys.stderr.write(
-                f"--resume: {self.n_trials - self.remaining} of {self.n_trials} trials of "
-                f"study {self.study.study_name!r} ended before; running the other "
-                f"{self.remaining}\n"
-            )
-        return self.remaining
-
-    def replace_abandoned(self, records: Mapping[int, Any]) -> None:
-        """Settle the trials a killed run left running, then count what is left to run.
-
-        A trial whose job recorded its end (`records`, by job number: the job outlived
-        the sweep process, or ended just before it died) is told that end, so it does not
-        run again. One without a record never ended: it is marked failed, and replaced
-        (it does not count towards `n_trials`)."""
-        state = self.optuna.trial.TrialState
-        replaced = set(self.study.user_attrs.get(REPLACED_ATTR) or [])
-        for trial in self.study.get_trials(deepcopy=False, states=(state.RUNNING,)):
-            ended = records.get(trial.user_attrs.get(JOB_ATTR, -1))
-            if ended is not None and ended.status == "completed":
-                values = objective_values(ended.return_value, self.directions)
-                if not isinstance(values, str):
-                    self.study.tell(trial.number, values, skip_if_finished=True)
-                    continue
-            if ended is not None and ended.status in ("completed", "failed", "pruned"):
-                pruned = ended.status == "pruned"
-                self.study.tell(
-                    trial.number,
-                    state=state.PRUNED if pruned else state.FAIL,
-                    skip_if_finished=True,
-                )
-                continue
-            self.study.tell(trial.number, state=state.FAIL, skip_if_finished=True)
-            replaced.add(trial.number)
-        self.study.set_user_attr(REPLACED_ATTR, sorted(replaced))
-        counted = [
-            t
-            for t in self.study.get_trials(deepcopy=False)
-            if t.state.is_finished() and t.number not in replaced
-        ]
-        self.remaining = max(0, self.n_trials - len(counted))
-
-    def next_job(self, num: int) -> StreamedJob | None:
-        if self.stopped or self.stopped_by_sampler:
-            return None
-        if len(self.trials) + self.ended >= self.remaining:
-            return None
-        trial = self.study.ask(dict(self.space.distributions))
-        for name, text in self.space.fixed_values.items():  # as the plugin: a custom
-            trial.set_user_attr(name, text)  # search space can see them
-        if self.custom is not None:
-            self.custom(self.config, trial)
-        texts = self.to_overrides(self.space, trial.params)
-        trial.set_user_attr(JOB_ATTR, num)
-        trial.set_user_attr(OVERRIDES_ATTR, texts)
-        self.trials[num] = trial
-        self.asked.append(num)
-        return StreamedJob(
-            overrides=tuple(parse_overrides(texts)),
-            environment=self.environment(self.study, trial),
-        )
-
-    def job_ended(self, num: int, result: JobReturn) -> None:
-        trial = self.trials.pop(num, None)
-        if trial is None:
-            return
-        self.ended += 1
-        if result.output_dir:
-            trial.set_user_attr(OUTPUT_DIR_ATTR, result.output_dir)
-        state = self.optuna.trial.TrialState
-        if is_pruned(result.error):  # the pruner stopped it: its last report is its value
-            self.study.tell(trial, state=state.PRUNED)
-            return
-        if result.status is JobStatus.COMPLETED:
-            values = objective_values(result.value, self.directions)
-            if not isinstance(values, str):
-                self._tell(trial, values)
-                return
-            sys.stderr.write(f"Optuna trial {trial.number} (job #{num}) failed: {values}\n")
-        self.failed += 1
-        self.study.tell(trial, state=state.FAIL)
-        if self.failed / max(self.ended, 1) > self.max_failure_rate:
-            self.stopped = True  # the trials in flight end; no new one starts
-
-    def _tell(self, trial: Any, values: list[float]) -> None:
-        try:
-            self.study.tell(trial, values)
-        except RuntimeError as exc:
-            # the grid sampler stops the study once its last point is told, with a call
-            # Optuna allows only inside `optimize`: the trial is told all the same
-            if "Study.stop" not in str(exc):
-                raise
-            self.stopped_by_sampler = True
-
-    def check_failure_rate(self) -> None:
-        if self.stopped:
-            raise SweepFailureRateError(
-                f"{self.failed} of {self.ended} trials failed, more than "
-                f"hydra.sweeper.max_failure_rate={self.max_failure_rate} allows; the sweep "
-                "stopped asking for trials. See each failed job in results.jsonl."
-            )
-
-
-def best_first(study: Any, nums: set[int]) -> list[int]:
-    """The job numbers (among `nums`) of the study's completed trials, best first: by
-    value for one direction; the Pareto-optimal trials first for several."""
-    done = [
-        t
-        for t in study.get_trials(deepcopy=False)
-        if t.state == t.state.COMPLETE and t.user_attrs.get(JOB_ATTR) in nums
-    ]
-    if len(study.directions) == 1:
-        sign = 1 if study.direction == study.direction.MINIMIZE else -1
-        done.sort(key=lambda t: (sign * t.value, t.number))
-    else:
-        front = {t.number for t in study.best_trials}
-        done.sort(key=lambda t: (t.number not in front, t.number))
-    return [int(t.user_attrs[JOB_ATTR]) for t in done]
-
-
-def write_results(study: Any, path: Path) -> None:
-    """`optimization_results.yaml`: what Hydra's plugin writes (`name`, `best_params`
-    and `best_value`; for several directions, `solutions` with each Pareto-optimal
-    trial's `params` and `values`), plus each best trial's number, job number, job
-    directory and overrides."""
-    import yaml
-
-    done = [t for t in study.trials if t.state == t.state.COMPLETE]
-    if not done:
-        return
-    content: dict[str, Any] = {"name": "optuna"}
-    if len(study.directions) == 1:
-        best = study.best_trial
-        content["best_params"] = dict(best.params)
-        content["best_value"] = best.value
-        content["best_trial"] = _described(best)
-    else:
-        content["solutions"] = [
-            {"params": dict(t.params), "values": list(t.values), **_described(t)}
-            for t in study.best_trials
-        ]
-    path.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
-
-
-def _described(trial: Any) -> dict[str, Any]:
-    attrs = trial.user_attrs
-    return {
-        "number": trial.number,
-        "job": attrs.get(JOB_ATTR),
-        "output_dir": attrs.get(OUTPUT_DIR_ATTR),
-        "overrides": list(attrs.get(OVERRIDES_ATTR) or []),
-    }
