@@ -17,12 +17,14 @@ COMPILE_SRC = $(1)/bin/python -m compileall -q src
 # tracking libraries) stay together on one worker, so each engine starts once.
 XDIST := -n 2 --dist loadgroup
 # The second pass checks OmegaConf 2.3; the launchers' tests (real Ray, SLURM, worker
-# processes), the kill and lock tests and the trackers' (wandb, MLflow) exercise processes
-# and engines, not OmegaConf, and run once, in the first pass.
+# processes), the kill and lock tests, the trackers' (wandb, MLflow) and the real shells'
+# tab completion exercise processes and engines, not OmegaConf, and run once, in the first pass.
 ENGINE_TESTS := --ignore=tests/launchers --ignore=tests/sweeps/test_sweep_ownership.py \
-	--ignore=tests/tracking --ignore=tests/examples/test_tracking_example.py
+	--ignore=tests/tracking --ignore=tests/examples/test_tracking_example.py \
+	--ignore=tests/completion_shells --ignore=tests/sweepers/test_optuna_sweeps.py \
+	--ignore=tests/sweeps/test_streamed_sweeps.py
 
-.PHONY: demo test lint typecheck unit unit-oc23 clean slurm-packages
+.PHONY: demo test lint typecheck unit unit-oc23 clean slurm-packages shell-packages
 
 # The SLURM tests start a real one-node cluster (with accounting) from these Debian
 # packages. Once they are installed, the tests run with HYDRIA_REQUIRE_SLURM=1: a
@@ -31,6 +33,13 @@ SLURM_PACKAGES := slurmctld slurmd slurm-client munge slurmdbd mariadb-server
 SLURM_MISSING = for p in $(SLURM_PACKAGES); do \
 	dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done
 REQUIRE_SLURM = if [ -z "$$($(SLURM_MISSING))" ]; then export HYDRIA_REQUIRE_SLURM=1; fi
+
+# The tab-completion tests press Tab in real bash, zsh and fish, each on a tmux terminal.
+# Once these are installed, a missing shell is a failure (HYDRIA_REQUIRE_SHELLS=1).
+SHELL_PACKAGES := bash zsh fish tmux
+SHELL_MISSING = for p in $(SHELL_PACKAGES); do \
+	dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done
+REQUIRE_SHELLS = if [ -z "$$($(SHELL_MISSING))" ]; then export HYDRIA_REQUIRE_SHELLS=1; fi
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -82,9 +91,22 @@ slurm-packages:
 		echo "Not installed:" $$missing "(the SLURM tests will be skipped)"; \
 	fi
 
-unit: $(VENV)/.installed $(PLUGIN_PKGS)/.installed slurm-packages
+# Installs the missing shells (and tmux) as root where apt-get exists; elsewhere it says
+# what is missing (the tab-completion tests of those shells are then skipped).
+shell-packages:
+	@missing="$$($(SHELL_MISSING))"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing for the tab-completion tests:" $$missing; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -q --no-install-recommends $$missing; \
+	else \
+		echo "Not installed:" $$missing "(their tab-completion tests will be skipped)"; \
+	fi
+
+unit: $(VENV)/.installed $(PLUGIN_PKGS)/.installed slurm-packages shell-packages
 	$(PY) -c "import omegaconf; print('omegaconf', omegaconf.__version__)"
-	$(REQUIRE_SLURM); $(PY) -m pytest $(XDIST)
+	$(REQUIRE_SLURM); $(REQUIRE_SHELLS); $(PY) -m pytest $(XDIST)
 
 unit-oc23: $(VENV23)/.installed $(PLUGIN_PKGS)/.installed slurm-packages
 	$(VENV23)/bin/python -c "import omegaconf; print('omegaconf', omegaconf.__version__)"

@@ -11,19 +11,13 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hydria.builtin import BUILTIN_CONF_PACKAGE
 from hydria.errors import MissingConfigError
 from hydria.record_class import record
-from hydria.repository import (
-    ConfigRepository,
-    ConfigStore,
-    ParsedFileCache,
-    SearchPathEntry,
-    apply_search_path_plugins,
-    package_directory,
-)
+
+if TYPE_CHECKING:  # loaded when used: shell completion reads an app's source without them
+    from hydria.repository import ConfigRepository, ConfigStore, ParsedFileCache, SearchPathEntry
 
 
 @record(kw_only=True)
@@ -106,6 +100,9 @@ def app_search_path(
         MissingConfigError: a `--config-dir` does not exist.
         PluginError: a search path plugin fails.
     """
+    from hydria.builtin import BUILTIN_CONF_PACKAGE
+    from hydria.repository import SearchPathEntry, apply_search_path_plugins
+
     entries = [SearchPathEntry("hydra", f"pkg://{BUILTIN_CONF_PACKAGE}")]
     if primary_url is not None:
         entries.append(SearchPathEntry("main", primary_url))
@@ -123,6 +120,8 @@ def app_repository(
     entries: Sequence[SearchPathEntry], *, store: ConfigStore, cache: ParsedFileCache
 ) -> ConfigRepository:
     """The repository over `entries`; a missing primary source is an error naming it."""
+    from hydria.repository import ConfigRepository, package_directory
+
     for entry in entries:
         if entry.provider != "main":
             continue

@@ -5,9 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
-
-from omegaconf import DictConfig
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from hydria.version_base import (
     MAIN_CONFIG_PATH_NOT_SPECIFIED,
@@ -16,6 +14,9 @@ from hydria.version_base import (
     read_version_base,
     remember_base,
 )
+
+if TYPE_CHECKING:  # `import hydria` does not load OmegaConf: running or composing does
+    from omegaconf import DictConfig
 
 F = TypeVar("F", bound=Callable[..., Any])
 

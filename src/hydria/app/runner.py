@@ -2,7 +2,8 @@
 
 argv → `RunRequest` (`cli`) → its overrides parsed once (`Invocation`) → one module of
 `app.modes`: run, multirun, --cfg, --info, --help/--hydra-help, --explain KEY,
---experimental-rerun. Only `run_app` turns errors into messages and exit codes.
+--experimental-rerun, --shell-completion. Only `run_app` turns errors into messages and
+exit codes.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ def run_app(app: App, argv: Sequence[str]) -> Any:
 
     Every error is reported here (message, exit code); only `main` exits the process.
     """
+    from hydria.app.completion_record import remember_app
+
+    remember_app(app)  # where the configs are, for shell completion (never fails the run)
     try:
         return dispatch(app, argv)
     except AppExit:
@@ -46,6 +50,10 @@ def dispatch(app: App, argv: Sequence[str]) -> Any:
     """
     register_resolvers()
     request = parse_args(argv)
+    if request.command == "shell_completion":  # prints a script or answers a Tab: no configs
+        from hydria.app.modes.shell_completion import shell_completion
+
+        return shell_completion(app, request)
     initialization.activate(
         Initialized(
             search_path=app.search_path(request),
@@ -98,7 +106,7 @@ def _run_mode(app: App, request: RunRequest) -> Any:
         def mode(invocation: Invocation) -> Any:
             return multirun(invocation, from_flag=True)
 
-    else:  # run; --shell-completion is not carried out yet (issue 17): it runs, as before
+    else:
         from hydria.app.modes.run import run as mode
     if command not in ("run", "cfg", "multirun"):
         return mode(invocation)

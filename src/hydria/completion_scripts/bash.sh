@@ -1,0 +1,54 @@
+# hydria tab completion for bash, from `eval "$(python app.py -sc install=bash)"`.
+# Each Tab runs hydria's completion engine, which reads the app's script and config
+# tree without importing the app: `@PYTHON@ -m hydria complete`.
+
+# $1: the app's script, for a command that does not name it (an installed entry point);
+# empty: the script is the command (`./app.py`) or what follows python (`python app.py`).
+_hydria_complete_with() {
+    local line=${COMP_LINE:0:COMP_POINT} script=$1 word=
+    local -a words candidates
+    read -r -a words <<< "$line"
+    # the word being completed: whitespace-delimited, as the engine splits the line
+    [[ $line =~ [[:space:]]$ ]] || word=${words[${#words[@]}-1]}
+    if [[ -z $script ]]; then
+        case ${words[0]##*/} in
+            python | python[0-9]*)
+                # python SCRIPT ...: not while SCRIPT is typed, nor for python -m / -c
+                (( ${#words[@]} > 2 )) || [[ ${#words[@]} == 2 && -z $word ]] || return 1
+                script=${words[1]}
+                [[ $script != -* ]] || return 1
+                ;;
+            *)
+                script=${words[0]}
+                [[ $script == */* ]] || script=$(type -P -- "$script") || return 1
+                ;;
+        esac
+    fi
+    [[ -f $script ]] || return 1
+    local -a engine=(@PYTHON@ -m hydria complete --script "$script" --cwd "$PWD" --line "$line")
+    if [[ ${HYDRIA_COMPLETION_DEBUG-} == 1 ]]; then
+        mapfile -t candidates < <("${engine[@]}")
+    else
+        mapfile -t candidates < <("${engine[@]}" 2>/dev/null)
+    fi
+    # Readline replaces only what follows the last COMP_WORDBREAKS character (`=`, `:`):
+    # give it each candidate without the part of the word before that character.
+    # The engine unquotes the word ('~db → ~db): so does `bare`, roughly.
+    local tail=${word##*["$COMP_WORDBREAKS"]} bare=${word//[\'\"\\]/}
+    local cut=$(( ${#bare} - ${#tail} )) candidate
+    (( cut >= 0 )) || cut=0
+    COMPREPLY=()
+    for candidate in "${candidates[@]}"; do
+        [[ -n $candidate && $candidate == "${bare:0:cut}"* ]] && COMPREPLY+=("${candidate:cut}")
+    done
+    # One candidate is inserted: no space after one that needs more typing (db. db= conf/).
+    # With several, readline inserts their common prefix, and never a space.
+    if (( ${#COMPREPLY[@]} == 1 )) && [[ ${COMPREPLY[0]} == *[=./] ]]; then
+        compopt -o nospace
+    fi
+    return 0
+}
+
+_hydria_complete() {
+    _hydria_complete_with ""
+}

@@ -1,0 +1,112 @@
+"""`python -m hydria complete` as the shell runs it: a real process, which must never
+import the app, print anything but candidates, or fail."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hydria.app.completion_record import record_app_source
+from hydria.compose import disk_cache
+
+DATA = Path(__file__).parent / "data" / "app"
+
+
+def _complete(
+    cwd: Path, line: str, *, script: str = "train.py"
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hydria",
+            "complete",
+            "--script",
+            script,
+            "--cwd",
+            str(cwd),
+            "--line",
+            line,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=str(cwd.parent),  # not the app's directory: --cwd is what counts
+        timeout=60,
+    )
+
+
+def test_answers_without_importing_the_app(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    shutil.copytree(DATA, app)
+    marker = tmp_path / "imported"
+    # the app writes a file and raises when imported: neither may happen
+    (app / "train.py").write_text(
+        f"open({str(marker)!r}, 'w').write('x')\nraise SystemExit(3)\n"
+        + (DATA / "train.py").read_text()
+    )
+    done = _complete(app, "python train.py db.")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "db.host=\ndb.port=\n", "")
+    assert not marker.exists()
+
+
+def test_warm_answer_is_the_same(tmp_path: Path) -> None:
+    first = _complete(DATA, "python train.py model.optimizer.")
+    second = _complete(DATA, "python train.py model.optimizer.")
+    assert first.stdout == second.stdout == "model.optimizer.betas.\nmodel.optimizer.lr=\n"
+
+
+def test_nothing_to_offer_exits_0(tmp_path: Path) -> None:
+    done = _complete(DATA, "python train.py nosuch.")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+def test_a_script_that_is_not_an_app(tmp_path: Path) -> None:
+    (tmp_path / "x.py").write_text("def f(:\n")  # a syntax error: only hydria's own configs
+    done = _complete(tmp_path, "python x.py hydra/launcher=b", script="x.py")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "hydra/launcher=basic\n", "")
+
+
+def test_malformed_request_is_silent(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "hydria", "complete", "--line"], capture_output=True, text=True
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+def test_errors_reach_stderr_only_when_debugging(tmp_path: Path) -> None:
+    quiet = _complete(tmp_path, "python x.py db=", script="/dev/null/x.py")
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
+    loud = subprocess.run(
+        [sys.executable, "-m", "hydria", "complete", "--line"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HYDRIA_COMPLETION_DEBUG": "1"},
+    )
+    assert loud.returncode == 0 and loud.stdout == "" and "--line" in loud.stderr
+
+
+@pytest.mark.skipif(not disk_cache.SUPPORTED, reason="needs O_NOFOLLOW and uids")
+def test_not_literal_config_path_uses_the_last_run(tmp_path: Path) -> None:
+    # the autouse fixture points XDG_CACHE_HOME at this test's cache, for the child too
+    script = tmp_path / "app.py"
+    script.write_text(
+        "import os, hydra\n"
+        "@hydra.main(config_path=os.environ['CONF'], config_name='config', version_base=None)\n"
+        "def main(cfg): ...\n"
+    )
+    assert _complete(tmp_path, "python app.py db=s", script="app.py").stdout == ""
+    record_app_source(str(script), f"file://{DATA / 'conf'}", "config", "1.3")
+    done = _complete(tmp_path, "python app.py db=s", script="app.py")
+    assert done.stdout == "db=sqlite\n"
+
+
+def test_other_commands_still_work() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "hydria", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "results" in done.stdout

@@ -1,0 +1,148 @@
+"""The record of where an app's last run found its configs (`app.completion_record`):
+written by the app's run, read back by completion, and only a miss when it is wrong."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from hydria.app.app_setup import AppSource
+from hydria.app.completion_record import (
+    RecordedSource,
+    _entry_name,
+    _header,
+    read_recorded_source,
+    record_app_source,
+)
+from hydria.app.runner import AppExit, make_app, run_app
+from hydria.compose import disk_cache
+from hydria.compose.disk_cache import DiskCache
+
+pytestmark = pytest.mark.skipif(not disk_cache.SUPPORTED, reason="needs O_NOFOLLOW and uids")
+
+DATA = Path(__file__).parent / "data" / "app"
+
+
+def _configs(cache: Path) -> Path:
+    return cache / "hydria" / "configs"
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    script = tmp_path / "app.py"
+    script.write_text("")
+    record_app_source(str(script), "file:///conf", "config", "1.3")
+    assert read_recorded_source(str(script)) == RecordedSource(
+        script=os.path.realpath(script),
+        primary="file:///conf",
+        config_name="config",
+        version_base="1.3",
+    )
+
+
+def test_keyed_by_real_path(tmp_path: Path) -> None:
+    script = tmp_path / "app.py"
+    script.write_text("")
+    (tmp_path / "link.py").symlink_to(script)
+    record_app_source(str(tmp_path / "link.py"), None, None, "1.1")
+    found = read_recorded_source(str(script))
+    assert found is not None and found.version_base == "1.1"
+
+
+def test_unchanged_record_is_not_rewritten(tmp_path: Path, own_cache: Path) -> None:
+    script = tmp_path / "app.py"
+    script.write_text("")
+    record_app_source(str(script), "pkg://app.conf", "c", "1.3")
+    header = _header(os.path.realpath(script))
+    entry = _configs(own_cache) / (_entry_name(header) + disk_cache.SUFFIX)
+    before = entry.stat().st_ino
+    record_app_source(str(script), "pkg://app.conf", "c", "1.3")
+    assert entry.stat().st_ino == before
+
+
+def test_no_cache_no_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HYDRIA_NO_CACHE", "1")
+    script = tmp_path / "app.py"
+    record_app_source(str(script), None, "c", "1.3")
+    assert read_recorded_source(str(script)) is None
+
+
+def test_planted_file_is_ignored(tmp_path: Path, own_cache: Path) -> None:
+    script = tmp_path / "app.py"
+    record_app_source(str(script), "file:///conf", "c", "1.3")
+    header = _header(os.path.realpath(script))
+    entry = _configs(own_cache) / (_entry_name(header) + disk_cache.SUFFIX)
+    entry.write_bytes(disk_cache.MAGIC + b"\0" * 32 + header + b"\0" + b'{"format": 1}')
+    assert read_recorded_source(str(script)) is None
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        pytest.param({"primary": "file://relative/conf"}, id="relative-primary"),
+        pytest.param({"primary": "http://evil"}, id="foreign-scheme"),
+        pytest.param({"primary": 3}, id="primary-not-text"),
+        pytest.param({"config_name": ["a"]}, id="name-not-text"),
+        pytest.param({"config_name": "x" * 5000}, id="name-too-long"),
+        pytest.param({"config_name": "a\0b"}, id="name-with-nul"),
+        pytest.param({"version_base": "0.9"}, id="version-base-too-old"),
+        pytest.param({"version_base": "1.3.1"}, id="version-base-not-read"),
+        pytest.param({"version_base": None}, id="version-base-missing"),
+        pytest.param({"script": "/other/app.py"}, id="another-script"),
+        pytest.param({"format": 99}, id="another-format"),
+        pytest.param(None, id="not-json"),
+    ],
+)
+def test_fields_out_of_shape_are_a_miss(
+    tmp_path: Path, own_cache: Path, fields: dict[str, object] | None
+) -> None:
+    script = os.path.realpath(tmp_path / "app.py")
+    data: dict[str, object] = {
+        "format": 1,
+        "script": script,
+        "primary": "file:///conf",
+        "config_name": "c",
+        "version_base": "1.3",
+    }
+    header = _header(script)
+    cache = DiskCache(str(_configs(own_cache)))
+    cache.write(_entry_name(header), header, json.dumps(data).encode())
+    assert read_recorded_source(script) is not None  # the well-formed one is read
+    blob = b"{not json" if fields is None else json.dumps({**data, **fields}).encode()
+    cache.write(_entry_name(header), header, blob)
+    assert read_recorded_source(script) is None
+
+
+def _task(cfg: object) -> None:
+    del cfg
+
+
+def test_a_run_records_its_source(capsys: pytest.CaptureFixture[str]) -> None:
+    app = make_app(_task, "data/app/conf", "config", version_base="1.3")
+    # as `python app.py` runs it: the task's file is the script
+    app = replace(app, source=AppSource(calling_file=__file__, calling_module=None))
+    try:
+        run_app(app, ["--cfg", "job"])
+    except AppExit as done:  # pragma: no cover - the run is expected to succeed
+        pytest.fail(f"the run failed: {done.code}")
+    capsys.readouterr()
+    found = read_recorded_source(__file__)
+    assert found is not None
+    assert (found.primary, found.config_name, found.version_base) == (
+        f"file://{os.path.realpath(DATA / 'conf')}",
+        "config",
+        "1.3",
+    )
+
+
+def test_a_broken_cache_never_fails_the_run(
+    own_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    own_cache.mkdir()
+    (own_cache / "hydria").write_text("not a directory")
+    app = make_app(_task, str(DATA / "conf"), "config", version_base="1.3")
+    run_app(app, ["--cfg", "job"])
+    assert "seed: 1" in capsys.readouterr().out

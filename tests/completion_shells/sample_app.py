@@ -1,0 +1,46 @@
+"""The app the tab-completion tests complete for: `train.py`, whose import takes
+`IMPORT_SECONDS`, and its config tree (a group, a nested group, nested keys)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+IMPORT_SECONDS = 3
+APP = f"""\
+#!{sys.executable}
+import time
+
+time.sleep({IMPORT_SECONDS})  # completion must never import the app
+
+import hydria
+
+
+@hydria.main(version_base=None, config_path="conf", config_name="config")
+def main(cfg):
+    print(cfg)
+
+
+if __name__ == "__main__":
+    main()
+"""
+CONFIGS = {
+    "config.yaml": "defaults:\n  - db: mysql\n  - model/optimizer: adam\n  - _self_\n"
+    "trainer:\n  epochs: 10\n  schedule:\n    warmup: 100\n",
+    "other.yaml": "name: other\n",
+    "db/mysql.yaml": "driver: mysql\nport: 3306\n",
+    "db/postgresql.yaml": "driver: postgresql\nport: 5432\n",
+    "model/optimizer/adam.yaml": "name: adam\nbeta: 0.9\n",
+    "model/optimizer/sgd.yaml": "name: sgd\nmomentum: 0.9\n",
+}
+
+
+def write_app(folder: Path) -> None:
+    """`train.py` (executable, its shebang this interpreter) and `conf/` in `folder`."""
+    script = folder / "train.py"
+    script.write_text(APP)
+    script.chmod(0o755)
+    for name, text in CONFIGS.items():
+        path = folder / "conf" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
