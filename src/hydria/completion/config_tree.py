@@ -88,7 +88,9 @@ class ConfigTree:
 
     @cached_property
     def _base_repository(self) -> ConfigRepository:
-        store = ConfigStore.instance()
+        # the app is not imported, so nothing of its own is in a store: an empty one,
+        # not this process's (a test or a host program may have filled that one)
+        store = ConfigStore()
         try:
             return app_repository(self.search_path, store=store, cache=parsed_files())
         except HydriaError:
