@@ -78,31 +78,25 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy
 
-# Installs the missing SLURM packages as root where apt-get exists; elsewhere it says
-# what is missing (the SLURM tests are then skipped).
-slurm-packages:
-	@missing="$$($(SLURM_MISSING))"; \
-	if [ -z "$$missing" ]; then exit 0; fi; \
-	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "Installing for the SLURM tests:" $$missing; \
-		apt-get update -q && DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -q --no-install-recommends $$missing; \
-	else \
-		echo "Not installed:" $$missing "(the SLURM tests will be skipped)"; \
-	fi
+# Installs the missing Debian packages the variable $(1) lists, as root where apt-get
+# exists; elsewhere it says what is missing ($(2), the tests that need them, are then skipped).
+define install_missing
+@missing="$$($($(1)))"; \
+if [ -z "$$missing" ]; then exit 0; fi; \
+if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	echo "Installing for $(2):" $$missing; \
+	apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends $$missing; \
+else \
+	echo "Not installed:" $$missing "($(2) will be skipped)"; \
+fi
+endef
 
-# Installs the missing shells (and tmux) as root where apt-get exists; elsewhere it says
-# what is missing (the tab-completion tests of those shells are then skipped).
+slurm-packages:
+	$(call install_missing,SLURM_MISSING,the SLURM tests)
+
 shell-packages:
-	@missing="$$($(SHELL_MISSING))"; \
-	if [ -z "$$missing" ]; then exit 0; fi; \
-	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "Installing for the tab-completion tests:" $$missing; \
-		apt-get update -q && DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -q --no-install-recommends $$missing; \
-	else \
-		echo "Not installed:" $$missing "(their tab-completion tests will be skipped)"; \
-	fi
+	$(call install_missing,SHELL_MISSING,the tab-completion tests of those shells)
 
 unit: $(VENV)/.installed $(PLUGIN_PKGS)/.installed slurm-packages shell-packages
 	$(PY) -c "import omegaconf; print('omegaconf', omegaconf.__version__)"

@@ -50,6 +50,7 @@ __all__ = [
     "grid_search_space",
     "grid_size",
     "is_grid_sampler",
+    "sampler_options",
     "study_directions",
 ]
 
@@ -105,7 +106,7 @@ def build_sampler(
         hydria.errors.OverrideValueError: the grid sampler was given a continuous
             parameter (`grid_search_space`).
     """
-    options = _options(node)
+    options = sampler_options(node)
     target = str(options.get("_target_", ""))
     if not target:
         raise PluginError(f"{SAMPLER_KEY} has no _target_: name an optuna.samplers class")
@@ -129,7 +130,8 @@ def build_sampler(
     return built
 
 
-def _options(node: Mapping[str, Any]) -> dict[str, Any]:
+def sampler_options(node: Mapping[str, Any]) -> dict[str, Any]:
+    """The sampler node as a plain dict (a DictConfig, or a dict from the registry)."""
     if OmegaConf.is_config(node):
         container = OmegaConf.to_container(node, resolve=True)
         assert isinstance(container, dict)

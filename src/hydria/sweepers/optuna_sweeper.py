@@ -138,7 +138,7 @@ class OptunaSweeper(Sweeper):
                 # the same seed would draw the first run's trials again: continue the
                 # sequence from the number of trials the study has, reproducibly
                 study.sampler = samplers.build_sampler(
-                    {**_plain(node), "seed": seed + len(study.trials)}, space
+                    {**samplers.sampler_options(node), "seed": seed + len(study.trials)}, space
                 )
             return study
 
@@ -221,14 +221,3 @@ class OptunaSweeper(Sweeper):
                 f"{name!r} in {self.storage or sweep_dir / JOURNAL_FILE}: {exc}"
             ) from None
         return study
-
-
-def _plain(node: Any) -> dict[str, Any]:
-    """A sampler node as a plain dict (a DictConfig from the registry, or a dict)."""
-    from omegaconf import OmegaConf
-
-    if OmegaConf.is_config(node):
-        plain = OmegaConf.to_container(node, resolve=True)
-        assert isinstance(plain, dict)
-        return {str(k): v for k, v in plain.items()}
-    return dict(node)
