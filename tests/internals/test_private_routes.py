@@ -120,6 +120,53 @@ def test_the_task_config_is_built_without_touching_the_composed_one() -> None:
     assert list(cfg._content) == ["hydra", "x", "y", "t"]  # same order, same nodes
 
 
+# --- OmegaConf: `_content` and `__dict__["_parent"]` (hydria.config_release) ------------
+
+
+def test_every_node_links_to_its_container_through_the_parent_slot() -> None:
+    cfg = OmegaConf.create({"a": {"b": [1, {"c": 2}]}, "d": "${a.b}", "e": None})
+    stack: list[Any] = [cfg]
+    seen = 0
+    while stack:
+        node = stack.pop()
+        content = node.__dict__["_content"]
+        children = content.values() if isinstance(content, dict) else content
+        for child in children:
+            assert child.__dict__["_parent"] is node is child._get_parent()
+            seen += 1
+            if isinstance(child, (DictConfig, ListConfig)):
+                stack.append(child)
+    assert seen == 7
+    ListConfig([1])._set_parent(cfg)  # `_set_parent` writes the slot the release clears
+    node = cfg._get_node("e")
+    node.__dict__["_parent"] = None
+    assert node._get_parent() is None
+
+
+def test_a_tree_is_a_cycle_only_through_the_parent_links() -> None:
+    import gc
+
+    cfg = OmegaConf.create({"a": {"b": [1, {"c": 2}]}, "d": "${a.b}"})
+    alive = weakref.ref(cfg)
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        stack: list[Any] = [cfg]
+        while stack:
+            node = stack.pop()
+            content = node.__dict__["_content"]
+            for child in content.values() if isinstance(content, dict) else content:
+                child.__dict__["_parent"] = None
+                if isinstance(child, (DictConfig, ListConfig)):
+                    stack.append(child)
+        del cfg, node, child, content, stack
+        assert alive() is None  # no other back reference: reference counting freed it
+    finally:
+        if enabled:
+            gc.enable()
+
+
 # --- OmegaConf: BaseContainer._to_content (runtime/output_dir.py's hydra.yaml) ---------
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf, flag_override, open_dict, read_write
@@ -19,9 +19,12 @@ from hydria.compose.apply_overrides import apply_overrides
 from hydria.compose.config_memo import ConfigMemo
 from hydria.compose.depth import too_deep_error
 from hydria.compose.hydra_node import (
+    DirnameRule,
     assemble_root,
+    fill_launch,
     fill_runtime,
     fill_static,
+    fill_task,
     hydra_node_key,
     typed_hydra_node,
 )
@@ -209,14 +212,19 @@ def _strip_structured_defaults(cfg: DictConfig, items: Sequence[MergeItem]) -> N
 
 @record
 class Memos:
-    """Memos a caller may keep across compositions; each re-checks its inputs on use."""
+    """Memos a caller may keep across compositions; each re-checks its inputs on use.
+
+    `dirname_rules` goes with the launch templates in `configs` (see
+    `_launch_template`): the override-dir rule read while filling each, or None for a
+    key whose config cannot be filled ahead."""
 
     defaults: DefaultsMemo
     configs: ConfigMemo
+    dirname_rules: dict[Hashable, DirnameRule | None]
 
     @classmethod
     def create(cls, *, disk_dir: str | None = None) -> Memos:
-        return cls(DefaultsMemo(), ConfigMemo(disk_dir=disk_dir))
+        return cls(DefaultsMemo(), ConfigMemo(disk_dir=disk_dir), {})
 
 
 def _hydra_node(items: list[MergeItem], memos: Memos | None) -> DictConfig:
@@ -315,7 +323,29 @@ def _config_from_defaults(
         # file's identity is its path and a stamp with a checksum of its bytes; a store
         # node's holds a token of this process, which another never meets.
         from_files = all(_is_file_identity(i) for _, _, i in identities)
-        cfg = memos.configs.get_or_build(key, build, keep_first=from_files)
+        template = _launch_template(
+            memos,
+            key,
+            lambda: memos.configs.get_or_build(key, build, keep_first=from_files),
+            defaults.config_overrides,
+            overrides=overrides,
+            config_name=config_name,
+            job_name=job_name,
+        )
+        if isinstance(template, DictConfig):  # the base config: no shortcut for it
+            cfg = template
+        elif template is not None:
+            cfg, rule, task = template
+            apply_overrides(cfg, task)
+            try:
+                fill_task(cfg, [o for o in overrides if not is_hydra_override(o)], rule)
+            except OmegaConfBaseException as exc:
+                raise CompositionError(
+                    f"Could not record this composition in the hydra node: {exc}"
+                ) from None
+            return _without_hydra(cfg) if not return_hydra_config else cfg
+        else:
+            cfg = memos.configs.get_or_build(key, build, keep_first=from_files)
     apply_overrides(cfg, defaults.config_overrides)
     if "hydra" in cfg:
         try:
@@ -325,9 +355,93 @@ def _config_from_defaults(
                 f"Could not record this composition in the hydra node: {exc}"
             ) from None
         if not return_hydra_config:
-            with read_write(cfg), open_dict(cfg):
-                del cfg["hydra"]
+            _without_hydra(cfg)
     return cfg
+
+
+def _without_hydra(cfg: DictConfig) -> DictConfig:
+    with read_write(cfg), open_dict(cfg):
+        del cfg["hydra"]
+    return cfg
+
+
+#: where `fill_launch` writes: an override there must come after it, so is not filled ahead
+_RUNTIME_NODES = ("hydra.job", "hydra.runtime", "hydra.overrides")
+
+
+def _fills_runtime(o: Override) -> bool:
+    key = o.key
+    return key == "hydra" or any(key == n or key.startswith(n + ".") for n in _RUNTIME_NODES)
+
+
+class _NotAhead(Exception):
+    """This config cannot be filled ahead for every job (it has no hydra node, or copies
+    the environment); carries the base config, built already."""
+
+    def __init__(self, config: DictConfig) -> None:
+        super().__init__("not filled ahead")
+        self.config = config
+
+
+def _launch_template(
+    memos: Memos,
+    key: Hashable,
+    base: Callable[[], DictConfig],
+    config_overrides: Sequence[Override],
+    *,
+    overrides: Sequence[Override],
+    config_name: str | None,
+    job_name: str,
+) -> tuple[DictConfig, DirnameRule, Sequence[Override]] | DictConfig | None:
+    """A copy of the config with its hydra overrides applied and `fill_launch` done, kept
+    in the memo: what every job of a sweep shares, made once a sweep instead of once a
+    job (each OmegaConf write to the typed hydra node costs ~0.1 ms). Returns it with
+    the override-dir rule and the overrides left to apply (the task's), or None when
+    the shortcut would not give what applying everything in order gives: the hydra
+    overrides are not all before the task's, one writes where `fill_launch` writes, or
+    the config copies the environment (`hydra.job.env_copy`, read at each composition);
+    or the base config itself when building the template showed it cannot be one.
+    """
+    split = next((i for i, o in enumerate(config_overrides) if not is_hydra_override(o)), None)
+    split = len(config_overrides) if split is None else split
+    ahead, task = config_overrides[:split], config_overrides[split:]
+    if any(is_hydra_override(o) or _fills_runtime(o) for o in task) or any(
+        _fills_runtime(o) for o in ahead
+    ):
+        return None
+    hydra_texts = tuple(o.text for o in overrides if is_hydra_override(o))
+    ahead_texts = tuple(o.text for o in ahead)
+    launch_key = ("launch", key, ahead_texts, hydra_texts, os.getcwd(), config_name, job_name)
+    if launch_key in memos.dirname_rules and memos.dirname_rules[launch_key] is None:
+        return None
+
+    def build() -> DictConfig:
+        cfg = base()
+        if "hydra" not in cfg or cfg.hydra.job.env_copy:
+            raise _NotAhead(cfg)
+        apply_overrides(cfg, ahead)
+        try:
+            rule = fill_launch(
+                cfg, hydra_texts=hydra_texts, config_name=config_name, job_name=job_name
+            )
+        except OmegaConfBaseException as exc:
+            raise CompositionError(
+                f"Could not record this composition in the hydra node: {exc}"
+            ) from None
+        if len(memos.dirname_rules) > 1024:
+            memos.dirname_rules.clear()
+        memos.dirname_rules[launch_key] = rule
+        return cfg
+
+    try:
+        cfg = memos.configs.get_or_build(launch_key, build)
+    except _NotAhead as not_ahead:
+        memos.dirname_rules[launch_key] = None
+        return not_ahead.config
+    rule = memos.dirname_rules.get(launch_key)
+    if rule is None:  # the rules were cleared while the config stayed in the memo
+        return None
+    return cfg, rule, task
 
 
 def _is_file_identity(identity: object) -> bool:

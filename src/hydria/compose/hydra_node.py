@@ -14,6 +14,7 @@ from hydria.builtin import BUILTIN_SCHEMAS, ConfigSourceInfo, hydra_schema
 from hydria.compose.merge import MergeItem, embed
 from hydria.errors import CompositionError
 from hydria.overrides import Override, is_hydra_override
+from hydria.record_class import record
 from hydria.repository import SearchPathEntry
 
 HYDRA_CONFIG = "hydra/config"
@@ -137,6 +138,15 @@ def fill_static(
     ]
 
 
+@record
+class DirnameRule:
+    """`hydra.job.config.override_dirname`: how `hydra.job.override_dirname` is made."""
+
+    kv_sep: str
+    item_sep: str
+    exclude_keys: tuple[str, ...]
+
+
 def fill_runtime(
     cfg: DictConfig,
     *,
@@ -145,18 +155,27 @@ def fill_runtime(
     job_name: str,
 ) -> None:
     """Record in `cfg.hydra` what this composition did, as Hydra records it."""
-    # Once per job of a sweep: each node is looked up once and empty updates are skipped,
-    # as every OmegaConf access here costs tens of microseconds.
+    rule = fill_launch(
+        cfg,
+        hydra_texts=[o.text for o in overrides if is_hydra_override(o)],
+        config_name=config_name,
+        job_name=job_name,
+    )
+    fill_task(cfg, [o for o in overrides if not is_hydra_override(o)], rule)
+
+
+def fill_launch(
+    cfg: DictConfig, *, hydra_texts: Sequence[str], config_name: str | None, job_name: str
+) -> DirnameRule:
+    """The part of `fill_runtime` that is the same for every job of a sweep: the hydra
+    overrides, the copied environment, the working directory and the names. Returns how
+    `fill_task` names the override dir (read here, where the node is looked up anyway)."""
+    # Each node is looked up once and empty updates are skipped, as every OmegaConf
+    # access here costs tens of microseconds.
     hydra = cfg.hydra
     job = hydra.job
-    task = [o for o in overrides if not is_hydra_override(o)]
-    hydra_texts = [o.text for o in overrides if is_hydra_override(o)]
-    if hydra_texts or task:
-        recorded = hydra.overrides
-        if hydra_texts:
-            recorded.hydra.extend(hydra_texts)
-        if task:
-            recorded.task.extend([o.text for o in task])
+    if hydra_texts:
+        hydra.overrides.hydra.extend(list(hydra_texts))
     env_copy = job.env_copy
     if env_copy:
         with open_dict(hydra):
@@ -169,14 +188,38 @@ def fill_runtime(
     hydra.runtime.cwd = os.getcwd()
     if "name" not in job:
         job.name = job_name
+    job.config_name = config_name
     dirname_cfg = job.config.override_dirname
-    job.override_dirname = override_dirname(
-        task,
+    return DirnameRule(
         kv_sep=dirname_cfg.kv_sep,
         item_sep=dirname_cfg.item_sep,
-        exclude_keys=list(dirname_cfg.exclude_keys),
+        exclude_keys=tuple(dirname_cfg.exclude_keys),
     )
-    job.config_name = config_name
+
+
+def fill_task(cfg: DictConfig, task: Sequence[Override], rule: DirnameRule) -> None:
+    """The part of `fill_runtime` each job has of its own: its task overrides, and the
+    override dir named from them."""
+    job = cfg.hydra.job
+    if task:
+        cfg.hydra.overrides.task.extend([o.text for o in task])
+    job.override_dirname = override_dirname(
+        task, kv_sep=rule.kv_sep, item_sep=rule.item_sep, exclude_keys=rule.exclude_keys
+    )
+
+
+def set_job_number(job: DictConfig, num: int) -> None:
+    """`hydra.job.id` and `hydra.job.num` of a sweep's job. Both are fields of Hydra's
+    schema, written directly; only a node without them is opened (each flag toggled
+    walks the node)."""
+    keys = job.keys()  # a `???` field included (unlike `in job`)
+    if "id" in keys and "num" in keys:
+        job.id = str(num)
+        job.num = num
+        return
+    with open_dict(job):
+        job.id = str(num)
+        job.num = num
 
 
 def assemble_root(hydra: DictConfig | None, app: dict[Any, Any]) -> DictConfig:

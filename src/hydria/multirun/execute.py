@@ -25,6 +25,7 @@ from typing import Any, overload
 
 from omegaconf import DictConfig
 
+from hydria.config_release import ReleaseQueue
 from hydria.multirun.job_journal import (
     RUN_KEY,
     JobJournal,
@@ -135,7 +136,7 @@ class _ComposedJobs(Sequence[JobSpec]):
     def __init__(self, specs: Iterable[JobSpec]) -> None:
         self._specs: list[JobSpec] = []
         self._configs: list[bytes | None] = []
-        placeholder = DictConfig({})
+        self._placeholder = placeholder = DictConfig({})
         for index, spec in enumerate(specs):  # past KEEP_ALIVE, one config alive at a time
             if index < self.KEEP_ALIVE:
                 self._configs.append(None)
@@ -160,6 +161,16 @@ class _ComposedJobs(Sequence[JobSpec]):
         if pickled is None:  # held alive: the job's own config (each job runs once)
             return self._specs[index]
         return replace(self._specs[index], config=pickle.loads(pickled))
+
+    def forget(self, index: int) -> DictConfig | None:
+        """The config of a job that ended, no longer held here (None: it was not)."""
+        if self._configs[index] is not None:
+            return None  # kept pickled: the launcher had the only live copy
+        spec = self._specs[index]
+        if spec.config is self._placeholder:
+            return None
+        self._specs[index] = replace(spec, config=self._placeholder)
+        return spec.config
 
 
 @record
@@ -187,6 +198,7 @@ class SweepEvents:
         progress: Progress,
         outcome: SweepOutcome,
         run: str,
+        forget: Callable[[int], DictConfig | None] | None = None,
     ) -> None:
         self.entries = entries
         self.results = results
@@ -194,6 +206,8 @@ class SweepEvents:
         self.outcome = outcome
         self.run = run
         self.running: dict[int, tuple[float, dict[str, str]]] = {}
+        self._forget = forget
+        self._released = ReleaseQueue()
 
     def started(self, index: int, environment: Mapping[str, str]) -> None:
         self.running[index] = (time.time(), dict(environment))
@@ -220,6 +234,15 @@ class SweepEvents:
         elif record.status != PRUNED:
             self.outcome.failures[num] = result
         self.progress.finished(record)
+        # the job's configs, freed once the launcher lets go of them (`config_release`)
+        self._released.add(result.config)
+        if self._forget is not None:
+            self._released.add(self._forget(index))
+        self._released.release()
+
+    def close(self) -> None:
+        """The launcher returned: free the configs of ended jobs it no longer holds."""
+        self._released.release()
 
     def submitted(self, index: int, info: Mapping[str, Any]) -> None:
         num, overrides = self.entries[index]
@@ -352,7 +375,7 @@ def _execute(
             replace(make_spec(n, job), journal=JobJournal(sweep_dir, n, tuple(texts), run))
             for (n, job), (_, texts) in zip(jobs, entries, strict=True)
         )
-        events = SweepEvents(entries, results, progress, outcome, run)
+        events = SweepEvents(entries, results, progress, outcome, run, specs.forget)
         try:
             launcher.launch(specs, events)
         except KeyboardInterrupt as stopped:
@@ -360,4 +383,5 @@ def _execute(
             outcome.interrupted = True
             outcome.terminated = isinstance(stopped, SweepTerminated) or bool(sigterms)
             break
+        events.close()
     return outcome

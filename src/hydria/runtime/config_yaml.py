@@ -90,14 +90,17 @@ if _OMEGACONF_2_4:
     _OPTIONS["encode_missing_literals"] = True
 
 
-def _content(node: Container) -> Any:
-    """What `to_yaml` dumps for `node`: its unresolved content, enums as names.
+def _content(node: Container) -> tuple[Any, bool]:
+    """What `to_yaml` dumps for `node`: its unresolved content, enums as names; and
+    whether it is plain data (dicts, lists, str, int, float, bool, null only).
 
     Read from the nodes' storage when they hold plain data (`plain_content`), else
     through `BaseContainer._to_content`, which `to_yaml` calls with these options
     (OmegaConf 2.1-2.4; `tests/internals/test_private_routes.py` pins it)."""
     plain = plain_content(node)
-    return BaseContainer._to_content(node, **_OPTIONS) if plain is NOT_PLAIN else plain
+    if plain is NOT_PLAIN:
+        return BaseContainer._to_content(node, **_OPTIONS), False
+    return plain, True
 
 
 #: `OmegaConf.to_yaml`'s options for PyYAML (its dumper is taken at each call: a
@@ -112,6 +115,13 @@ _DUMP_OPTIONS: dict[str, Any] = {
 def _dump(data: Any) -> str:
     text: str = yaml.dump(data, Dumper=get_omega_conf_dumper(), **_DUMP_OPTIONS)
     return text
+
+
+def _plain_key(value: Any) -> Hashable:
+    """An exact key for plain data (see `_content`): its `repr`, which spells every type
+    and float apart (`1`, `True`, `1.0`, `'1'`, `-0.0`, `nan`) and keeps the order of
+    keys, and is built in C, several times faster than `_frozen`'s tuples."""
+    return (str, repr(value))
 
 
 def _frozen(value: Any) -> Hashable | None:
@@ -183,17 +193,37 @@ class _Missing:
     text: str = ""
 
 
+def _remembered(memo_key: Hashable) -> str | None:
+    with _lock:
+        text = _texts.get(memo_key)
+        if text is not None:
+            _texts.move_to_end(memo_key)
+            _used[memo_key] = _used.get(memo_key, 0) + 1
+    return text
+
+
+def _remember(memo_key: Hashable, text: str) -> None:
+    """Keep `text` (the caller holds `_lock`)."""
+    _texts[memo_key] = text
+    _used[memo_key] = _used.get(memo_key, 0) + 1
+
+
 def _collect(
     content: dict[Any, Any],
     path: tuple[str, ...],
     stamp: Hashable,
     parts: list[str | _Missing],
+    plain: bool = False,
+    sections: list[tuple[int, int, Hashable]] | None = None,
 ) -> bool:
     """Append the texts (or `_Missing` entries) of the mapping at `path` to `parts`;
     False when there is no shortcut (dump the whole document).
 
     A non-empty mapping near the top is taken entry by entry, so a job that changes one
-    value of `hydra.runtime` emits that value alone."""
+    value of `hydra.runtime` emits that value alone. Of plain content, a whole mapping
+    seen before is one lookup (`hydra.job_logging` as it was in the last job); one not
+    seen is taken entry by entry and its span of `parts` noted in `sections`, so its
+    text is kept once the missing entries are emitted."""
     for key, value in content.items():
         if (
             type(value) is dict
@@ -202,19 +232,25 @@ def _collect(
             and type(key) is str
             and _simple_key(path, key, stamp)
         ):
+            section_key: Hashable = None
+            if plain and sections is not None:
+                section_key = (path, ("section", key, repr(value)), stamp)
+                text = _remembered(section_key)
+                if text is not None:
+                    parts.append(text)
+                    continue
+            start = len(parts)
             parts.append(f"{'  ' * len(path)}{key}:\n")
-            if not _collect(value, (*path, key), stamp, parts):
+            if not _collect(value, (*path, key), stamp, parts, plain, sections):
                 return False
+            if section_key is not None and sections is not None:
+                sections.append((start, len(parts), section_key))
             continue
-        frozen = _frozen({key: value})
+        frozen = _plain_key({key: value}) if plain else _frozen({key: value})
         if frozen is None:  # not plain data: it could be aliased with another entry
             return False
         memo_key = (path, frozen, stamp)
-        with _lock:
-            text = _texts.get(memo_key)
-            if text is not None:
-                _texts.move_to_end(memo_key)
-                _used[memo_key] = _used.get(memo_key, 0) + 1
+        text = _remembered(memo_key)
         parts.append(text if text is not None else _Missing(path, {key: value}, memo_key))
     return True
 
@@ -245,8 +281,7 @@ def _emit(missing: list[_Missing]) -> bool:
     with _lock:
         _emitted[0] += len(missing)
         for entry in missing:
-            _texts[entry.memo_key] = entry.text
-            _used[entry.memo_key] = _used.get(entry.memo_key, 0) + 1
+            _remember(entry.memo_key, entry.text)
         if len(_used) > 4 * _SIZE:  # a long sweep: its texts used once are not kept anyway
             for key in [key for key, count in _used.items() if count < 2]:
                 del _used[key]
@@ -255,22 +290,32 @@ def _emit(missing: list[_Missing]) -> bool:
     return True
 
 
-def _entries_text(content: dict[Any, Any], path: tuple[str, ...], stamp: Hashable) -> str | None:
+def _entries_text(
+    content: dict[Any, Any], path: tuple[str, ...], stamp: Hashable, plain: bool
+) -> str | None:
     """The text of the entries of the mapping at `path` (None: dump it whole)."""
     parts: list[str | _Missing] = []
-    if not _collect(content, path, stamp, parts):
+    sections: list[tuple[int, int, Hashable]] = []
+    if not _collect(content, path, stamp, parts, plain, sections):
         return None
     missing = [part for part in parts if isinstance(part, _Missing)]
     if missing and not _emit(missing):
         return None
-    return "".join(part if isinstance(part, str) else part.text for part in parts)
+    texts = [part if isinstance(part, str) else part.text for part in parts]
+    if sections:
+        with _lock:
+            for start, end, section_key in sections:
+                _remember(section_key, "".join(texts[start:end]))
+            while len(_texts) > _SIZE:
+                _texts.popitem(last=False)
+    return "".join(texts)
 
 
 def config_yaml(config: Container) -> str:
     """`OmegaConf.to_yaml(config)`, byte for byte."""
-    content = _content(config)
+    content, plain = _content(config)
     if isinstance(content, dict) and content and isinstance(config, DictConfig):
-        text = _entries_text(content, (), _dumper_stamp())
+        text = _entries_text(content, (), _dumper_stamp(), plain)
         if text is not None:
             return text
     return _dump(content)
@@ -289,11 +334,11 @@ def strings_yaml(items: Sequence[str]) -> str:
 def wrapped_yaml(config: DictConfig, key: str) -> str:
     """`OmegaConf.to_yaml(OmegaConf.masked_copy(config, key))`, byte for byte, without the
     masked copy (deep-copying the whole config costs more than dumping it, once per job)."""
-    content = _content(config[key])
+    content, plain = _content(config[key])
     if isinstance(content, dict) and content:
         stamp = _dumper_stamp()
         if _simple_key((), key, stamp):
-            text = _entries_text(content, (key,), stamp)
+            text = _entries_text(content, (key,), stamp, plain)
             if text is not None:
                 return f"{key}:\n{text}"
     return _dump({key: content})

@@ -33,6 +33,7 @@ from hydria.runtime.logging_setup import (
     snapshot_logging,
 )
 from hydria.runtime.output_dir import prepare_output_dir, save_job_configs
+from hydria.runtime.plain_content import NOT_PLAIN, stored_value
 from hydria.runtime.pruning import is_pruned
 from hydria.runtime.resolvers import register_resolvers
 from hydria.runtime.task_traceback import format_task_error
@@ -78,7 +79,9 @@ def _should_chdir(hydra: DictConfig) -> bool:
     chdir = hydra.job.chdir
     if chdir is not None:
         return bool(chdir)
-    recorded = OmegaConf.select(hydra, "runtime.version_base")
+    recorded = stored_value(hydra, "runtime.version_base")
+    if recorded is NOT_PLAIN:
+        recorded = OmegaConf.select(hydra, "runtime.version_base")
     try:
         modern = at_least(str(recorded), "1.2")
     except VersionBaseError:  # not recorded (a node built by hand): today's behaviour

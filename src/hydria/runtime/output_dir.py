@@ -15,24 +15,24 @@ from omegaconf import Container, DictConfig, OmegaConf, open_dict, read_write
 
 from hydria.errors import ConfigContentError, OutputDirError
 from hydria.runtime.config_yaml import config_yaml, strings_yaml, wrapped_yaml
-from hydria.runtime.plain_content import reference_text
+from hydria.runtime.plain_content import reference_text, stored_value
 
 __all__ = ["make_dir", "prepare_output_dir", "save_job_configs", "save_sweep_config"]
 
 
 def _referenced(config: DictConfig, key: str) -> str | None:
-    """The value of `key` when it only joins text and absolute node references, as
-    Hydra's sweep subdir `${hydra.job.num}` does, found without OmegaConf's
-    interpolation grammar (parsing costs more than the rest of naming a sweep job's
-    directory); None for anything else, which OmegaConf resolves (and reports on).
-    The directory keys are strings: OmegaConf converts what they resolve to with `str`."""
-    parent_key, _, leaf = key.rpartition(".")
-    parent = OmegaConf.select(config, parent_key) if parent_key else config
-    if not isinstance(parent, DictConfig):
+    """The value of `key` when it is literal text or only joins text and absolute node
+    references, as Hydra's sweep subdir `${hydra.job.num}` does, found without
+    OmegaConf's interpolation grammar (parsing costs more than the rest of naming a
+    sweep job's directory); None for anything else, which OmegaConf resolves (and
+    reports on). The directory keys are strings: OmegaConf converts what they resolve
+    to with `str`."""
+    raw = stored_value(config, key)
+    if type(raw) is not str or raw == "???":
         return None
-    # not `leaf in parent`, which resolves the value
-    raw = dict(parent.items_ex(resolve=False, keys=[leaf])).get(leaf)
-    return reference_text(config, raw) if type(raw) is str else None
+    if "${" not in raw:  # OmegaConf gives such a string as it is stored
+        return raw
+    return reference_text(config, raw)
 
 
 def _select_path(config: DictConfig, key: str) -> str:
@@ -130,7 +130,11 @@ def prepare_output_dir(
     output_dir = os.path.abspath(directory if subdir is None else os.path.join(directory, subdir))
     make_dir(output_dir, dir_key if subdir_key is None else f"{dir_key} and {subdir_key}")
     runtime = config.hydra.runtime
-    with read_write(runtime), open_dict(runtime):
+    fields = runtime.keys()  # a `???` field included (unlike `in runtime`)
+    if OmegaConf.is_readonly(runtime) or "output_dir" not in fields:
+        with read_write(runtime), open_dict(runtime):
+            runtime.output_dir = output_dir
+    else:  # a field of the schema, still writable: each flag toggled walks the node
         runtime.output_dir = output_dir
     return output_dir, directory, subdir
 

@@ -48,6 +48,7 @@ from dataclasses import asdict
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from hydria.record_class import record
+from hydria.runtime.plain_content import stored_value
 from hydria.runtime.rank_detection import LAUNCH_KEYS, Rank, detect_rank
 
 __all__ = [
@@ -296,7 +297,10 @@ def _remove_record(path: str, record: SharedRun) -> None:
 
 
 def _job_name(config: DictConfig, subdir_key: str | None) -> str:
-    return "run" if subdir_key is None else f"job{OmegaConf.select(config, 'hydra.job.num')}"
+    if subdir_key is None:
+        return "run"
+    num = stored_value(config, "hydra.job.num")  # read from storage: once per sweep job
+    return f"job{num if type(num) is int else OmegaConf.select(config, 'hydra.job.num')}"
 
 
 def _inherited(

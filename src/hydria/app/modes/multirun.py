@@ -10,12 +10,13 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
-from omegaconf import OmegaConf, open_dict
+from omegaconf import OmegaConf
 
 from hydria.app.application import AppExit, Invocation, mode_of
 from hydria.app.modes.info import log_debug_info
 from hydria.app.report import report_task_traceback
 from hydria.builtin import RunMode
+from hydria.compose.hydra_node import set_job_number
 from hydria.multirun import summary_table
 from hydria.multirun.session import SweepRun, SweepSetup, run_sweep
 from hydria.overrides import Override, is_hydra_override, parse_override
@@ -84,10 +85,7 @@ def multirun(invocation: Invocation, *, from_flag: bool) -> list[Any]:
             job_cfg = composition.config
             # the sweep's ${now:...} etc. once resolved stay the same in every job, as in Hydra
             OmegaConf.copy_cache(from_config=cfg, to_config=job_cfg)
-            job_node = job_cfg.hydra.job  # keys of Hydra's schema: only that node opened
-            with open_dict(job_node):
-                job_node.id = str(num)
-                job_node.num = num
+            set_job_number(job_cfg.hydra.job, num)
             callbacks.notify(
                 "on_compose_config",
                 config=job_cfg,
