@@ -22,6 +22,7 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from hydria.config_copy import copy_config
+from hydria.config_storage import NOT_PLAIN, plain_leaf, stored_node, stored_value
 from hydria.errors import VersionBaseError
 from hydria.runtime.callbacks import Callbacks
 from hydria.runtime.context import pop_job, push_job
@@ -33,7 +34,6 @@ from hydria.runtime.logging_setup import (
     snapshot_logging,
 )
 from hydria.runtime.output_dir import prepare_output_dir, save_job_configs
-from hydria.runtime.plain_content import NOT_PLAIN, stored_value
 from hydria.runtime.pruning import is_pruned
 from hydria.runtime.resolvers import register_resolvers
 from hydria.runtime.task_traceback import format_task_error
@@ -72,11 +72,25 @@ def _task_config(config: DictConfig) -> DictConfig:
     return task
 
 
+def _hydra_of(config: DictConfig) -> DictConfig:
+    """`config.hydra`, read from storage when it can be (see `hydria.config_storage`)."""
+    hydra = stored_node(config, "hydra")
+    return hydra if isinstance(hydra, DictConfig) else config.hydra
+
+
+def _leaf(node: DictConfig, key: str) -> Any:
+    """`node[key]` for a plain leaf, read from storage when it can be."""
+    value = plain_leaf(node, key)
+    return node[key] if value is NOT_PLAIN else value
+
+
 def _should_chdir(hydra: DictConfig) -> bool:
     """`hydra.job.chdir`; when null, as Hydra 1.3 decides it from the app's version_base
     (recorded in `hydra.runtime.version_base`): from 1.2 on the job stays in the launch
     directory; before, it changes into the output dir, with Hydra's warning."""
-    chdir = hydra.job.chdir
+    chdir = plain_leaf(hydra, "job.chdir")
+    if chdir is NOT_PLAIN:
+        chdir = hydra.job.chdir
     if chdir is not None:
         return bool(chdir)
     recorded = stored_value(hydra, "runtime.version_base")
@@ -165,7 +179,8 @@ def _run_job(spec: JobSpec) -> JobReturn:
     started = time.time()
     config = spec.config if spec.owned else copy_config(spec.config)
     with ExitStack() as undo:
-        undo.callback(pop_job, push_job(config.hydra))
+        hydra = _hydra_of(config)
+        undo.callback(pop_job, push_job(hydra))
         # a rank of a distributed launch shares its leader's dir; imported here, as
         # only running a job needs it (`import hydria` stays light for compose)
         from hydria.runtime.ranks import join_run
@@ -175,17 +190,17 @@ def _run_job(spec: JobSpec) -> JobReturn:
         shared_env = undo.enter_context(
             share.publish(output_dir, directory, subdir, spec.task_overrides)
         )
-        OmegaConf.set_readonly(config.hydra, True)
+        OmegaConf.set_readonly(hydra, True)
         task_config = _task_config(config)
-        if _should_chdir(config.hydra):
+        if _should_chdir(hydra):
             undo.callback(os.chdir, os.getcwd())
             os.chdir(output_dir)
         if spec.configure_logging:
             before = snapshot_logging()
             try:
                 configured = configure_logging(
-                    config.hydra.job_logging,
-                    config.hydra.verbose,
+                    hydra.job_logging,
+                    _leaf(hydra, "verbose"),
                     log_file_suffix=share.log_file_suffix,
                 )
             except BaseException:
@@ -194,7 +209,8 @@ def _run_job(spec: JobSpec) -> JobReturn:
             undo.callback(restore_logging, before, configured)
         if share.writes_run_files:
             save_job_configs(config, task_config, spec.task_overrides)
-        env_set: Mapping[Any, Any] = config.hydra.job.env_set
+        stored = stored_node(hydra, "job.env_set")
+        env_set: Mapping[Any, Any] = stored if isinstance(stored, DictConfig) else hydra.job.env_set
         if env_set:  # the target policy stays the launching process's (or narrower)
             from hydria.instantiation.job_environment import job_environment
 
@@ -208,7 +224,7 @@ def _run_job(spec: JobSpec) -> JobReturn:
             working_dir=os.getcwd(),
             task_overrides=tuple(spec.task_overrides),
             config=task_config,
-            hydra_config=config.hydra,
+            hydra_config=hydra,
         )
         callbacks = spec.callbacks if spec.callbacks is not None else Callbacks()
         callbacks.notify("on_job_start", config=config, task_function=spec.task)

@@ -13,9 +13,10 @@ from collections.abc import Sequence
 
 from omegaconf import Container, DictConfig, OmegaConf, open_dict, read_write
 
+from hydria.config_storage import NOT_PLAIN, plain_leaf, stored_node, stored_value
 from hydria.errors import ConfigContentError, OutputDirError
 from hydria.runtime.config_yaml import config_yaml, strings_yaml, wrapped_yaml
-from hydria.runtime.plain_content import reference_text, stored_value
+from hydria.runtime.plain_content import reference_text
 
 __all__ = ["make_dir", "prepare_output_dir", "save_job_configs", "save_sweep_config"]
 
@@ -129,7 +130,9 @@ def prepare_output_dir(
     subdir = None if subdir_key is None else _select_path(config, subdir_key)
     output_dir = os.path.abspath(directory if subdir is None else os.path.join(directory, subdir))
     make_dir(output_dir, dir_key if subdir_key is None else f"{dir_key} and {subdir_key}")
-    runtime = config.hydra.runtime
+    runtime = stored_node(config, "hydra.runtime")
+    if runtime is None:
+        runtime = config.hydra.runtime
     fields = runtime.keys()  # a `???` field included (unlike `in runtime`)
     if OmegaConf.is_readonly(runtime) or "output_dir" not in fields:
         with read_write(runtime), open_dict(runtime):
@@ -205,10 +208,15 @@ def save_job_configs(
         hydria.errors.OutputDirError: the directory cannot be created, or a file cannot be
             written in full (a full disk); a file written in part is removed.
     """
-    subdir = config.hydra.output_subdir
+    subdir = plain_leaf(config, "hydra.output_subdir")
+    if subdir is NOT_PLAIN:
+        subdir = config.hydra.output_subdir
     if subdir is None:
         return None
-    directory = os.path.join(config.hydra.runtime.output_dir, str(subdir))
+    output_dir = plain_leaf(config, "hydra.runtime.output_dir")
+    if output_dir is NOT_PLAIN:
+        output_dir = config.hydra.runtime.output_dir
+    directory = os.path.join(output_dir, str(subdir))
     make_dir(directory, "hydra.output_subdir", "the directory of the job's record")
     _write_yaml(directory, "config.yaml", task_config)
     _write_text(directory, "hydra.yaml", _hydra_yaml(config), _RECORD)

@@ -23,17 +23,15 @@ from typing import Any
 
 from omegaconf import (
     AnyNode,
-    BooleanNode,
     Container,
     DictConfig,
     EnumNode,
-    FloatNode,
-    IntegerNode,
     ListConfig,
     OmegaConf,
     StringNode,
 )
 
+from hydria.config_storage import NOT_PLAIN, PLAIN_NODES, PLAIN_VALUES, plain_leaf
 from hydria.runtime.resolvers import cached_now
 
 __all__ = [
@@ -41,15 +39,8 @@ __all__ = [
     "plain_content",
     "reference_text",
     "resolved_container",
-    "stored_value",
 ]
 
-#: the answer when the node is not plain: ask OmegaConf
-NOT_PLAIN: Any = object()
-
-#: leaves whose stored value OmegaConf gives back as it is (with the value types below)
-_PLAIN_NODES = (AnyNode, StringNode, IntegerNode, FloatNode, BooleanNode)
-_PLAIN_VALUES = (str, int, float, bool, type(None))
 
 _KEY = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
 #: `${a.b}`: one absolute node reference
@@ -108,11 +99,11 @@ def plain_content(node: Container, *, resolve_in: Container | None = None) -> An
 
 def _child_content(child: Any, resolve_in: Container | None) -> Any:
     kind = type(child)
-    if kind in _PLAIN_NODES:
+    if kind in PLAIN_NODES:
         value = child._value()
         if resolve_in is not None and type(value) is str and "${" in value:
             return _resolved(resolve_in, value, kind)
-        return value if type(value) in _PLAIN_VALUES else NOT_PLAIN
+        return value if type(value) in PLAIN_VALUES else NOT_PLAIN
     if kind is EnumNode:  # `hydra.mode`
         value = child._value()
         if isinstance(value, Enum):
@@ -170,36 +161,11 @@ def reference_text(root: Container, text: str) -> str | None:
     return "".join(out)
 
 
-def stored_value(root: Container, key: str) -> Any:
-    """The value stored at the absolute, dotted `key` (`hydra.job.num`), unresolved, when
-    every node on the way is a `DictConfig` holding its children and the leaf is a plain
-    node (an interpolation is given as its text, `???` as itself); NOT_PLAIN otherwise.
-
-    Read from storage: `OmegaConf.select` costs ~50 µs a call, and a sweep job's output
-    directory and log file names make several."""
-    node: Any = root
-    for part in key.split("."):
-        if type(node) is not DictConfig:
-            return NOT_PLAIN
-        children = node.__dict__.get("_content")
-        if type(children) is not dict:
-            return NOT_PLAIN
-        node = children.get(part)
-        if node is None:
-            return NOT_PLAIN
-    if type(node) not in _PLAIN_NODES:
-        return NOT_PLAIN
-    value = node._value()
-    return value if type(value) in _PLAIN_VALUES else NOT_PLAIN
-
-
 def _referenced(root: Container, key: str) -> Any:
     """The value at the absolute `key` if it is a str or an int (not `???`, not an
     interpolation), or NOT_PLAIN."""
-    value = stored_value(root, key)
-    if type(value) is str:
-        return NOT_PLAIN if "${" in value or value == "???" else value
-    return value if type(value) is int else NOT_PLAIN
+    value = plain_leaf(root, key)
+    return value if type(value) is str or type(value) is int else NOT_PLAIN
 
 
 def resolved_container(node: Container) -> Any:

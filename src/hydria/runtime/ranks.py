@@ -47,8 +47,8 @@ from dataclasses import asdict
 
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
+from hydria.config_storage import stored_value
 from hydria.record_class import record
-from hydria.runtime.plain_content import stored_value
 from hydria.runtime.rank_detection import LAUNCH_KEYS, Rank, detect_rank
 
 __all__ = [

@@ -85,7 +85,7 @@ def multirun(invocation: Invocation, *, from_flag: bool) -> list[Any]:
             job_cfg = composition.config
             # the sweep's ${now:...} etc. once resolved stay the same in every job, as in Hydra
             OmegaConf.copy_cache(from_config=cfg, to_config=job_cfg)
-            set_job_number(job_cfg.hydra.job, num)
+            set_job_number(job_cfg, num)
             callbacks.notify(
                 "on_compose_config",
                 config=job_cfg,

@@ -1,0 +1,89 @@
+"""Reading a config's nodes and plain values straight from their storage.
+
+A job reads a dozen nodes and values of its `hydra` node (its directories, logging,
+flags); through OmegaConf's checked accessors each `cfg.hydra.job` costs ~30 µs a level
+(validation, flag lookups up the tree), a tenth of a sweep job's own overhead. What a
+read here finds is exactly what the accessor would give: a container that holds its
+children (a dict or a list in `_content`, OmegaConf 2.1-2.4), or the value a plain leaf
+stores, not an interpolation and not `???`. Anything else (an interpolated or null
+node, a typed leaf of another kind) is None or `NOT_PLAIN`, and the caller asks
+OmegaConf, so results and errors stay OmegaConf's.
+`tests/internals/test_private_routes.py` pins `_content` and `_value()`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from omegaconf import (
+    AnyNode,
+    BooleanNode,
+    DictConfig,
+    FloatNode,
+    IntegerNode,
+    ListConfig,
+    StringNode,
+)
+
+__all__ = [
+    "NOT_PLAIN",
+    "PLAIN_NODES",
+    "PLAIN_VALUES",
+    "plain_leaf",
+    "stored_node",
+    "stored_value",
+]
+
+#: the answer when a value is not plain: ask OmegaConf
+NOT_PLAIN: Any = object()
+
+#: leaves whose stored value OmegaConf gives back as it is (with the value types below)
+PLAIN_NODES = (AnyNode, StringNode, IntegerNode, FloatNode, BooleanNode)
+PLAIN_VALUES = (str, int, float, bool, type(None))
+
+
+def _at(root: Any, key: str) -> Any:
+    """The node stored at the dotted `key` under `root`, or None."""
+    node = root
+    for part in key.split("."):
+        if type(node) is not DictConfig:
+            return None
+        children = node.__dict__.get("_content")
+        if type(children) is not dict:
+            return None
+        node = children.get(part)
+        if node is None:
+            return None
+    return node
+
+
+def stored_node(root: Any, key: str) -> DictConfig | ListConfig | None:
+    """The container at the dotted `key` (`hydra.job`), as `root.hydra.job` gives it, when it
+    holds its children; None otherwise (absent, null, `???` or interpolated: ask OmegaConf)."""
+    node = _at(root, key)
+    kind = type(node)
+    if kind is DictConfig:
+        return node if type(node.__dict__.get("_content")) is dict else None
+    if kind is ListConfig:
+        return node if type(node.__dict__.get("_content")) is list else None
+    return None
+
+
+def stored_value(root: Any, key: str) -> Any:
+    """The value stored at the dotted `key` (`hydra.job.num`), unresolved, when the leaf is
+    a plain node: an interpolation is given as its text, `???` as itself; NOT_PLAIN
+    otherwise (absent, a container, another kind of leaf)."""
+    node = _at(root, key)
+    if type(node) not in PLAIN_NODES:
+        return NOT_PLAIN
+    value = node._value()
+    return value if type(value) in PLAIN_VALUES else NOT_PLAIN
+
+
+def plain_leaf(root: Any, key: str) -> Any:
+    """The value at `key` as the accessor gives it, for a plain leaf holding a literal
+    value (not an interpolation, not `???`); NOT_PLAIN otherwise."""
+    value = stored_value(root, key)
+    if type(value) is str and ("${" in value or value == "???"):
+        return NOT_PLAIN
+    return value
