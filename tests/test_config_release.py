@@ -149,3 +149,47 @@ def test_anything_but_a_container_is_ignored() -> None:
     queue.add(OmegaConf.create([1, 2]))
     assert len(queue) == 1
     assert isinstance(OmegaConf.create([1]), ListConfig)
+
+
+def test_held_apart_freezes_for_the_batch_and_gives_everything_back() -> None:
+    import gc
+
+    from hydria.config_release import HeldApart
+
+    assert gc.get_freeze_count() == 0
+    with HeldApart() as apart:
+        assert gc.get_freeze_count() > 0
+        kept = OmegaConf.create({"a": [1, 2]})
+        apart.settle()
+        assert gc.get_freeze_count() > 0 and not gc.is_tracked(0)
+        assert kept.a == [1, 2]
+    assert gc.get_freeze_count() == 0
+
+
+def test_held_apart_leaves_a_process_that_froze_objects_itself_alone() -> None:
+    import gc
+
+    from hydria.config_release import HeldApart
+
+    marker: list[Any] = [[]]  # a tracked object the process froze itself
+    gc.freeze()
+    try:
+        with pytest.raises(KeyError), HeldApart() as apart:
+            OmegaConf.create({"x": 1})
+            apart.settle()
+            raise KeyError("the batch failed")
+        assert gc.get_freeze_count() > 0  # not unfrozen by the batch
+        assert not any(o is marker for o in gc.get_objects())  # still frozen
+    finally:
+        gc.unfreeze()
+    assert any(o is marker for o in gc.get_objects())
+
+
+def test_held_apart_gives_the_gc_back_when_the_batch_fails() -> None:
+    import gc
+
+    from hydria.config_release import HeldApart
+
+    with pytest.raises(KeyboardInterrupt), HeldApart():
+        raise KeyboardInterrupt
+    assert gc.get_freeze_count() == 0

@@ -74,3 +74,50 @@ def test_what_a_task_kept_stays_whole_and_the_rest_is_freed(tmp_path: Path) -> N
     assert out["freed_job"] == list(range(10))  # the task's copy is its own tree
     assert out["kept_ports"] == {"2": 2, "4": 4, "7": 7}
     assert out["kept_links"] == {"2": 2, "4": 4, "7": 7}  # interpolations still resolve
+
+
+GC_APP = """
+import gc, json, weakref
+import hydria
+
+assert gc.get_freeze_count() == 0
+report = {"collected_before_next": [], "frozen_during": []}
+previous = []
+
+class Cycle:
+    def __init__(self):
+        self.me = self
+
+@hydria.main(config_path="conf", config_name="config", version_base=None)
+def app(cfg):
+    report["frozen_during"].append(gc.get_freeze_count() > 0)
+    if previous:
+        gc.collect()
+        report["collected_before_next"].append(previous[-1]() is None)
+    previous.append(weakref.ref(Cycle()))  # the task's own cyclic garbage
+
+app()
+report["frozen_after"] = gc.get_freeze_count()
+print(json.dumps(report))
+"""
+
+
+def test_a_tasks_cyclic_garbage_is_collected_during_the_sweep_and_the_gc_is_as_before(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "config.yaml").write_text("db:\n  port: 1\n")
+    (tmp_path / "app.py").write_text(GC_APP)
+    proc = subprocess.run(
+        [sys.executable, "app.py", "-m", "db.port=range(0,6)"],
+        cwd=tmp_path,
+        env=app_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report["frozen_during"] == [True] * 6  # the batch's configs are held apart
+    assert report["collected_before_next"] == [True] * 5  # a task's garbage is not
+    assert report["frozen_after"] == 0  # and the process's GC is as it was

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 
+from hydria.config_storage import NOT_PLAIN, plain_leaf
 from hydria.overrides.model import is_hydra_override
 from hydria.plugin_contracts import JobEvents as JobEvents
 from hydria.plugin_contracts import Launcher as Launcher
@@ -22,7 +23,8 @@ def job_line(spec: JobSpec) -> tuple[object, str]:
     """A job's number and its overrides as Hydra's launch lines show them (`#0 : a=1`),
     control characters escaped (`printable`)."""
     shown = printable(" ".join(o for o in spec.task_overrides if not is_hydra_override(o)))
-    return spec.config.hydra.job.get("num"), shown
+    num = plain_leaf(spec.config, "hydra.job.num")  # from storage: a line per job
+    return (spec.config.hydra.job.get("num") if num is NOT_PLAIN else num), shown
 
 
 def failed_job(exc: BaseException, *, started: float = 0.0, text: str | None = None) -> JobReturn:

@@ -25,7 +25,7 @@ from typing import Any, overload
 
 from omegaconf import DictConfig
 
-from hydria.config_release import ReleaseQueue
+from hydria.config_release import HeldApart, ReleaseQueue
 from hydria.multirun.job_journal import (
     RUN_KEY,
     JobJournal,
@@ -133,7 +133,7 @@ class _ComposedJobs(Sequence[JobSpec]):
 
     KEEP_ALIVE = 128
 
-    def __init__(self, specs: Iterable[JobSpec]) -> None:
+    def __init__(self, specs: Iterable[JobSpec], settle: Callable[[], None] = lambda: None) -> None:
         self._specs: list[JobSpec] = []
         self._configs: list[bytes | None] = []
         self._placeholder = placeholder = DictConfig({})
@@ -141,6 +141,7 @@ class _ComposedJobs(Sequence[JobSpec]):
             if index < self.KEEP_ALIVE:
                 self._configs.append(None)
                 self._specs.append(replace(spec, owned=True))
+                settle()  # kept alive until its job ends: out of the GC's walks
                 continue
             self._configs.append(pickle.dumps(spec.config, protocol=pickle.HIGHEST_PROTOCOL))
             self._specs.append(replace(spec, config=placeholder, owned=True))
@@ -371,17 +372,21 @@ def _execute(
         if not jobs:
             continue
         entries = [(n, [o.text for o in job]) for n, job in jobs]
-        specs = _ComposedJobs(
-            replace(make_spec(n, job), journal=JobJournal(sweep_dir, n, tuple(texts), run))
-            for (n, job), (_, texts) in zip(jobs, entries, strict=True)
-        )
-        events = SweepEvents(entries, results, progress, outcome, run, specs.forget)
-        try:
-            launcher.launch(specs, events)
-        except KeyboardInterrupt as stopped:
-            events.interrupt()
-            outcome.interrupted = True
-            outcome.terminated = isinstance(stopped, SweepTerminated) or bool(sigterms)
-            break
-        events.close()
+        with HeldApart() as apart:
+            specs = _ComposedJobs(
+                (
+                    replace(make_spec(n, job), journal=JobJournal(sweep_dir, n, tuple(texts), run))
+                    for (n, job), (_, texts) in zip(jobs, entries, strict=True)
+                ),
+                apart.settle,
+            )
+            events = SweepEvents(entries, results, progress, outcome, run, specs.forget)
+            try:
+                launcher.launch(specs, events)
+            except KeyboardInterrupt as stopped:
+                events.interrupt()
+                outcome.interrupted = True
+                outcome.terminated = isinstance(stopped, SweepTerminated) or bool(sigterms)
+                break
+            events.close()
     return outcome

@@ -36,6 +36,7 @@ from omegaconf import Container, DictConfig, OmegaConf
 from omegaconf._utils import get_omega_conf_dumper
 from omegaconf.basecontainer import BaseContainer
 
+from hydria.config_storage import stored_node
 from hydria.record_class import record
 from hydria.runtime.plain_content import NOT_PLAIN, plain_content
 
@@ -334,7 +335,8 @@ def strings_yaml(items: Sequence[str]) -> str:
 def wrapped_yaml(config: DictConfig, key: str) -> str:
     """`OmegaConf.to_yaml(OmegaConf.masked_copy(config, key))`, byte for byte, without the
     masked copy (deep-copying the whole config costs more than dumping it, once per job)."""
-    content, plain = _content(config[key])
+    node = stored_node(config, key)
+    content, plain = _content(config[key] if node is None else node)
     if isinstance(content, dict) and content:
         stamp = _dumper_stamp()
         if _simple_key((), key, stamp):
