@@ -233,3 +233,27 @@ def test_a_list_of_strings_is_to_yaml_s_text(items: list[str]) -> None:
     from hydria.runtime.config_yaml import strings_yaml
 
     assert strings_yaml(items) == OmegaConf.to_yaml(OmegaConf.create(list(items)))
+
+
+def test_jobs_that_change_many_entries_at_once_across_sections() -> None:
+    # a sweep job changes several entries under different keys at once (`hydra.job.id`,
+    # `num`, `override_dirname`, `overrides.task`, `runtime.output_dir`): they are
+    # emitted together in one document and cut back into entries
+    rng = random.Random(31)
+    keys = ["id", "num", "override_dirname", "name", "on", "null", "k k", "ключ"]
+    for job in range(120):
+        values = [rng.choice(_VALUES) for _ in range(6)]
+        cfg = OmegaConf.create(
+            {
+                "hydra": {
+                    "job": {key: values[i % 6] for i, key in enumerate(keys[: 2 + job % 6])},
+                    "overrides": {"task": [values[1], f"a={job}"], "hydra": []},
+                    "runtime": {"output_dir": values[2], "cwd": "/same"},
+                    "same": {"deep": {"x": 1}},
+                },
+                "a": values[3],
+                "b": {"c": values[4], "d": [values[5]]},
+            }
+        )
+        assert config_yaml(cfg) == OmegaConf.to_yaml(cfg)
+        assert wrapped_yaml(cfg, "hydra") == OmegaConf.to_yaml(OmegaConf.masked_copy(cfg, "hydra"))

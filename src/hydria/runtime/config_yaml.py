@@ -256,10 +256,65 @@ def _collect(
     return True
 
 
-def _emit(missing: list[_Missing]) -> bool:
-    """Emit the missing entries, all in one `dump_all` (one document each: a call costs
-    more than a small entry), and remember their texts; False if one is not emitted as
-    it is in the whole document."""
+def _together(missing: list[_Missing], stamp: Hashable) -> list[str] | None:
+    """The missing entries' texts from one document holding them all, in order (a sweep
+    job's `id`, `num`, `override_dirname`, ... under their enclosing keys): a document
+    costs PyYAML about as much as its entries. None when the document cannot be cut
+    back into entries with certainty (a key PyYAML would quote, a line not where it
+    must be); the caller then emits one document per entry."""
+    union: dict[Any, Any] = {}
+    for entry in missing:
+        ((key, value),) = entry.document.items()
+        if type(key) is not str or not _simple_key(entry.path, key, stamp):
+            return None
+        mapping = union
+        for part in entry.path:
+            mapping = mapping.setdefault(part, {})
+            if type(mapping) is not dict:
+                return None
+        if key in mapping:
+            return None
+        mapping[key] = value
+    lines = _dump(union).splitlines(keepends=True)
+    texts = []
+    at = 0
+    path: tuple[str, ...] = ()
+    for entry in missing:
+        common = 0
+        while common < min(len(path), len(entry.path)) and path[common] == entry.path[common]:
+            common += 1
+        for depth in range(common, len(entry.path)):  # the enclosing keys, once each
+            if at >= len(lines) or lines[at] != f"{'  ' * depth}{entry.path[depth]}:\n":
+                return None
+            at += 1
+        path = entry.path
+        indent = "  " * len(path)
+        ((key, _),) = entry.document.items()
+        if at >= len(lines) or not lines[at].startswith(f"{indent}{key}:"):
+            return None
+        start = at
+        at += 1
+        while at < len(lines) and (
+            lines[at] == "\n"  # a blank line inside a block scalar
+            or lines[at].startswith(f"{indent} ")  # deeper: the value's own lines
+            or lines[at].startswith(f"{indent}- ")  # a list, which PyYAML does not indent
+        ):
+            at += 1
+        texts.append("".join(lines[start:at]))
+    return texts if at == len(lines) else None  # e.g. an open-ended scalar's '...'
+
+
+def _emit(missing: list[_Missing], stamp: Hashable) -> bool:
+    """Emit the missing entries, all in one document when they can be cut back out of it
+    (`_together`), else in one `dump_all` (one document each: a call costs more than a
+    small entry), and remember their texts; False if one is not emitted as it is in the
+    whole document."""
+    together = _together(missing, stamp) if len(missing) > 1 else None
+    if together is not None:
+        for entry, text in zip(missing, together, strict=True):
+            entry.text = text
+        _keep(missing)
+        return True
     documents = [_wrap(m.path, m.document) for m in missing]
     if len(documents) == 1:
         texts = [_dump(documents[0])]
@@ -279,6 +334,11 @@ def _emit(missing: list[_Missing]) -> bool:
         if not text.startswith(header) or text.endswith("...\n"):
             return False  # an open-ended scalar: the document would end with '...'
         entry.text = text[len(header) :]
+    _keep(missing)
+    return True
+
+
+def _keep(missing: list[_Missing]) -> None:
     with _lock:
         _emitted[0] += len(missing)
         for entry in missing:
@@ -288,7 +348,6 @@ def _emit(missing: list[_Missing]) -> bool:
                 del _used[key]
         while len(_texts) > _SIZE:
             _texts.popitem(last=False)
-    return True
 
 
 def _entries_text(
@@ -300,7 +359,7 @@ def _entries_text(
     if not _collect(content, path, stamp, parts, plain, sections):
         return None
     missing = [part for part in parts if isinstance(part, _Missing)]
-    if missing and not _emit(missing):
+    if missing and not _emit(missing, stamp):
         return None
     texts = [part if isinstance(part, str) else part.text for part in parts]
     if sections:
