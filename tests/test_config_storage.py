@@ -90,3 +90,59 @@ def test_leaves(key: str, stored: Any, plain: Any) -> None:
     else:
         assert value == plain and type(value) is type(OmegaConf.select(cfg, key))
         assert value == OmegaConf.select(cfg, key)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("hydra.job.num", 7),
+        ("hydra.job.num", "8"),  # converted by the leaf, as the checked assignment does
+        ("hydra.job.name", "x"),
+        ("hydra.job.chdir", True),
+        ("hydra.job.chdir", None),
+        ("hydra.runtime.output_dir", "/elsewhere"),  # an untyped leaf
+        ("a.b.c", 2.5),
+        ("a.b.s", "${a.b.c}"),  # an interpolation is stored as typed
+        ("hydra.job.name", "???"),
+    ],
+)
+def test_a_written_leaf_is_what_the_checked_assignment_gives(key: str, value: Any) -> None:
+    from hydria.config_storage import write_leaf
+
+    written, assigned = _config(), _config()
+    assert write_leaf(written, key, value)
+    OmegaConf.update(assigned, key, value, merge=False)
+    assert OmegaConf.to_yaml(written) == OmegaConf.to_yaml(assigned)
+    parent, _, leaf = key.rpartition(".")
+    node_written = OmegaConf.select(written, parent)._get_node(leaf)
+    node_assigned = OmegaConf.select(assigned, parent)._get_node(leaf)
+    assert type(node_written) is type(node_assigned)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("hydra.job.num", "not a number"),  # refused by the leaf: the checked route raises
+        ("hydra.job.mode", "RUN"),  # an enum leaf
+        ("hydra.job.env", "x"),  # a container
+        ("alias.c", 1),  # through an interpolated node
+        ("absent", 1),
+        ("a.b.c", [1]),  # not a plain value
+    ],
+)
+def test_a_leaf_that_is_not_one_to_write_is_left_alone(key: str, value: Any) -> None:
+    from hydria.config_storage import write_leaf
+
+    cfg = _config()
+    before = OmegaConf.to_yaml(cfg)
+    assert not write_leaf(cfg, key, value)
+    assert OmegaConf.to_yaml(cfg) == before
+
+
+def test_a_read_only_leaf_is_not_written() -> None:
+    from hydria.config_storage import write_leaf
+
+    cfg = _config()
+    OmegaConf.set_readonly(cfg.hydra, True)
+    assert not write_leaf(cfg, "hydra.job.num", 9)
+    assert cfg.hydra.job.num == 3

@@ -260,6 +260,29 @@ def test_the_node_api_hydria_uses_is_there() -> None:
     assert callable(get_omega_conf_dumper)
 
 
+def test_a_typed_leaf_is_assigned_through_its_own_set_value() -> None:
+    # hydria.config_storage.write_leaf calls `_set_value` where the checked assignment
+    # does for a leaf with a ref type (or an untyped leaf given a primitive): pin that
+    # the checked route still ends there, so both routes keep giving the same node
+    cfg = OmegaConf.structured(_Typed)
+    child = cfg._get_node("child")
+    leaf = child._get_node("a")
+    assert leaf._has_ref_type() and not OmegaConf.create({"u": 1})._get_node("u")._has_ref_type()
+    calls: list[Any] = []
+    real = type(leaf)._set_value
+
+    def spying(self: Any, value: Any, flags: Any = None) -> None:
+        calls.append(value)
+        real(self, value, flags)
+
+    type(leaf)._set_value = spying  # type: ignore[method-assign]
+    try:
+        child.a = 5
+    finally:
+        type(leaf)._set_value = real  # type: ignore[method-assign]
+    assert calls == [5] and child._get_node("a") is leaf and leaf._value() == 5
+
+
 def test_caller_frames_come_from_sys_getframe() -> None:
     # app/api.py finds the caller's file (relative config paths) through sys._getframe
     assert sys._getframe(0).f_code.co_filename == __file__

@@ -12,7 +12,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from hydria.builtin import BUILTIN_SCHEMAS, ConfigSourceInfo, hydra_schema
 from hydria.compose.merge import MergeItem, embed
-from hydria.config_storage import stored_node
+from hydria.config_storage import stored_node, write_leaf
 from hydria.errors import CompositionError
 from hydria.overrides import Override, is_hydra_override
 from hydria.record_class import record
@@ -204,9 +204,11 @@ def fill_task(cfg: DictConfig, task: Sequence[Override], rule: DirnameRule) -> N
     job = _node(cfg, "hydra.job")
     if task:
         _node(cfg, "hydra.overrides.task").extend([o.text for o in task])
-    job.override_dirname = override_dirname(
+    dirname = override_dirname(
         task, kv_sep=rule.kv_sep, item_sep=rule.item_sep, exclude_keys=rule.exclude_keys
     )
+    if not write_leaf(job, "override_dirname", dirname):
+        job.override_dirname = dirname
 
 
 def _node(cfg: DictConfig, key: str) -> Any:
@@ -221,6 +223,8 @@ def set_job_number(cfg: DictConfig, num: int) -> None:
     schema, written directly; only a node without them is opened (each flag toggled
     walks the node)."""
     job = _node(cfg, "hydra.job")
+    if write_leaf(job, "id", str(num)) and write_leaf(job, "num", num):
+        return
     keys = job.keys()  # a `???` field included (unlike `in job`)
     if "id" in keys and "num" in keys:
         job.id = str(num)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from omegaconf import Container, DictConfig, OmegaConf, open_dict, read_write
 
-from hydria.config_storage import NOT_PLAIN, plain_leaf, stored_node, stored_value
+from hydria.config_storage import NOT_PLAIN, plain_leaf, stored_node, stored_value, write_leaf
 from hydria.errors import ConfigContentError, OutputDirError
 from hydria.runtime.config_yaml import config_yaml, strings_yaml, wrapped_yaml
 from hydria.runtime.plain_content import reference_text
@@ -130,6 +130,8 @@ def prepare_output_dir(
     subdir = None if subdir_key is None else _select_path(config, subdir_key)
     output_dir = os.path.abspath(directory if subdir is None else os.path.join(directory, subdir))
     make_dir(output_dir, dir_key if subdir_key is None else f"{dir_key} and {subdir_key}")
+    if write_leaf(config, "hydra.runtime.output_dir", output_dir):
+        return output_dir, directory, subdir
     runtime = stored_node(config, "hydra.runtime")
     if runtime is None:
         runtime = config.hydra.runtime
