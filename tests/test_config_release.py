@@ -193,3 +193,17 @@ def test_held_apart_gives_the_gc_back_when_the_batch_fails() -> None:
     with pytest.raises(KeyboardInterrupt), HeldApart():
         raise KeyboardInterrupt
     assert gc.get_freeze_count() == 0
+
+
+def test_null_missing_and_interpolated_containers_are_freed_too(no_cyclic_gc: None) -> None:
+    queue = ReleaseQueue()
+    config = _tree()
+    config.null_dict = DictConfig(None)
+    config.missing_dict = DictConfig("???")
+    config.linked_dict = DictConfig("${db}")
+    config.null_list = ListConfig(None)
+    alive = weakref.ref(config)
+    queue.add(config)
+    del config
+    assert queue.release() == 1
+    assert alive() is None

@@ -9,19 +9,19 @@ pass met 64 000 dead objects and took ~1 ms of CPU per job, a fifth of the per-j
 cost; every full pass before it also walked the dead configs again.
 
 `ReleaseQueue` takes the configs a sweep is done with (a job's own copy, the copy its
-task received) and, once nothing outside the tree refers to any of its nodes, clears
-the back links so the tree is freed by reference counting at once. Whether anything
+task received) and, once nothing outside the tree refers to any of its nodes, empties
+each container of the tree, so that no node holds another and every cycle is gone:
+the tree is freed by reference counting at once. Whether anything
 else refers to a node is read from its reference count, compared with the count the
 same code reads on a tree nothing else holds (measured at import, so a Python that
 counts differently is measured, not assumed). The test is conservative: a task,
 callback or record that kept the config, or any node of it, keeps the whole tree
 linked, and the GC frees it when its time comes, as before.
 
-The back links live in each node's `__dict__["_parent"]`, which `Node._set_parent`
-writes (OmegaConf 2.1-2.4), and the children in `_content`, a dict or a list (as
-`hydria.runtime.plain_content` reads them). Writing the slot directly skips
-`_set_parent`'s flag-cache invalidation, which a tree about to be freed does not
-need. `tests/internals/test_private_routes.py` fails when either stops being so.
+A container's children are its `_content`, a dict or a list (OmegaConf 2.1-2.4, as
+`hydria.config_storage` reads them), and the only references between the nodes of a
+tree are those and each child's `_parent`. `tests/internals/test_private_routes.py`
+fails when either stops being so.
 """
 
 from __future__ import annotations
@@ -52,16 +52,17 @@ def _links_to(node: Any) -> int:
 
 def _walk(config: Any, root_limit: int, child_limit: int) -> tuple[int, int, list[Any] | None]:
     """The references to the root and (the highest) to a node below it, less those of
-    the node's own children; and every node below the root. The walk stops (nodes
-    None) at the first count over its limit."""
+    the node's own children; and every container of the tree, the root first. The walk
+    stops (containers None) at the first count over its limit."""
     root = sys.getrefcount(config) - _links_to(config)
     if root > root_limit:
         return root, 0, None
     highest = 0
-    nodes: list[Any] = []
+    containers: list[Any] = []
     stack = [config]
     while stack:
         node = stack.pop()
+        containers.append(node)
         content = node.__dict__.get("_content")
         if type(content) is dict:
             children: Any = content.values()
@@ -76,10 +77,9 @@ def _walk(config: Any, root_limit: int, child_limit: int) -> tuple[int, int, lis
             if count > child_limit:
                 return root, count, None
             highest = max(highest, count)
-            nodes.append(child)
             if isinstance(child, Container):
                 stack.append(child)
-    return root, highest, nodes
+    return root, highest, containers
 
 
 def _calibrated() -> tuple[int, int]:
@@ -138,11 +138,13 @@ class ReleaseQueue:
         freed = 0
         for _ in range(len(self._queue)):
             entry = self._queue.popleft()
-            root, _, nodes = _walk(entry[0], _ROOT_LIMIT, _CHILD_LIMIT)
-            if nodes is not None:
-                for node in nodes:
-                    node.__dict__["_parent"] = None
-                del nodes
+            root, _, containers = _walk(entry[0], _ROOT_LIMIT, _CHILD_LIMIT)
+            if containers is not None:
+                for container in containers:  # no parent holds a child: no cycle is left
+                    content = container.__dict__.get("_content")
+                    if type(content) is dict or type(content) is list:
+                        content.clear()
+                del containers, container, content
                 freed += 1
             elif root <= _ROOT_LIMIT:
                 pass  # the root is free but a node inside is held: the GC's, as before

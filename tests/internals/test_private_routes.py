@@ -143,25 +143,29 @@ def test_every_node_links_to_its_container_through_the_parent_slot() -> None:
     assert node._get_parent() is None
 
 
-def test_a_tree_is_a_cycle_only_through_the_parent_links() -> None:
+def test_a_tree_whose_containers_are_emptied_holds_no_cycle() -> None:
     import gc
 
     cfg = OmegaConf.create({"a": {"b": [1, {"c": 2}]}, "d": "${a.b}"})
+    leaf = weakref.ref(cfg.a.b._get_node(1)._get_node("c"))
     alive = weakref.ref(cfg)
     gc.collect()
     enabled = gc.isenabled()
     gc.disable()
     try:
+        containers: list[Any] = []
         stack: list[Any] = [cfg]
         while stack:
             node = stack.pop()
+            containers.append(node)
             content = node.__dict__["_content"]
             for child in content.values() if isinstance(content, dict) else content:
-                child.__dict__["_parent"] = None
                 if isinstance(child, (DictConfig, ListConfig)):
                     stack.append(child)
-        del cfg, node, child, content, stack
-        assert alive() is None  # no other back reference: reference counting freed it
+        for container in containers:
+            container.__dict__["_content"].clear()
+        del cfg, node, child, content, stack, containers, container
+        assert alive() is None and leaf() is None  # reference counting freed it all
     finally:
         if enabled:
             gc.enable()
