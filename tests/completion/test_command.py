@@ -110,3 +110,60 @@ def test_other_commands_still_work() -> None:
         [sys.executable, "-m", "hydria", "--help"], capture_output=True, text=True, check=True
     )
     assert "results" in done.stdout
+
+
+def _as_package(tmp_path: Path, marker: Path) -> Path:
+    """The test app as `apps/train.py` in a package whose import writes `marker` and fails,
+    as does the module's own import; its configs stay in `conf/` beside the package."""
+    root = tmp_path / "project"
+    shutil.copytree(DATA, root)
+    (root / "apps").mkdir()
+    poison = f"open({str(marker)!r}, 'w').write('x')\nraise SystemExit(3)\n"
+    (root / "apps" / "__init__.py").write_text(poison)
+    source = (DATA / "train.py").read_text().replace('config_path="conf"', 'config_path="../conf"')
+    assert source != (DATA / "train.py").read_text()
+    (root / "apps" / "train.py").write_text(poison + source)
+    (root / "apps" / "cli").mkdir()
+    (root / "apps" / "cli" / "__init__.py").write_text(poison)
+    (root / "apps" / "cli" / "__main__.py").write_text(
+        poison + source.replace('config_path="../conf"', 'config_path="../../conf"')
+    )
+    return root
+
+
+def _complete_module(cwd: Path, module: str, line: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hydria", "complete", "--module", module]
+        + ["--cwd", str(cwd), "--line", line],
+        capture_output=True,
+        text=True,
+        cwd=str(cwd.parent),
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("module", "line"),
+    [
+        ("apps.train", "python -m apps.train db."),
+        ("apps.train", "python -u -m apps.train hydra.run.dir=x db."),
+        ("apps.cli", "python3 -m apps.cli db."),  # a package runs its __main__
+    ],
+)
+def test_an_app_run_as_a_module_is_completed_without_importing_it(
+    tmp_path: Path, module: str, line: str
+) -> None:
+    marker = tmp_path / "imported"
+    root = _as_package(tmp_path, marker)
+    done = _complete_module(root, module, line)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "db.host=\ndb.port=\n", "")
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("module", ["apps.nope", "apps", "apps.train.deeper", "a b", "..x"])
+def test_a_module_that_is_not_an_app_gives_nothing(tmp_path: Path, module: str) -> None:
+    marker = tmp_path / "imported"
+    root = _as_package(tmp_path, marker)
+    done = _complete_module(root, module, f"python -m {module} db.")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert not marker.exists()

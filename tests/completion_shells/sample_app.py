@@ -35,11 +35,21 @@ CONFIGS = {
 }
 
 
+#: the same app as a module of a package (`python -m apps.train`), configs in `../conf`;
+#: importing the package would take as long as importing the script
+MODULE = APP.replace('config_path="conf"', 'config_path="../conf"')
+PACKAGE_INIT = f"import time\n\ntime.sleep({IMPORT_SECONDS})\n"
+
+
 def write_app(folder: Path) -> None:
-    """`train.py` (executable, its shebang this interpreter) and `conf/` in `folder`."""
+    """`train.py` (executable, its shebang this interpreter), the package `apps` with the
+    same app as `apps/train.py`, and `conf/` in `folder`."""
     script = folder / "train.py"
     script.write_text(APP)
     script.chmod(0o755)
+    (folder / "apps").mkdir(exist_ok=True)
+    (folder / "apps" / "__init__.py").write_text(PACKAGE_INIT)
+    (folder / "apps" / "train.py").write_text(MODULE)
     for name, text in CONFIGS.items():
         path = folder / "conf" / name
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -108,6 +108,15 @@ def _press_tab(
             id="sweep-comma",
         ),
         pytest.param("./train.py db=p", "./train.py db=postgresql", True, id="executable"),
+        pytest.param(
+            "python -m apps.train db=p", "python -m apps.train db=postgresql", True, id="module"
+        ),
+        pytest.param(
+            "python -m apps.train model/o",
+            "python -m apps.train model/optimizer=",
+            False,
+            id="module-nested-group",
+        ),
         # before the script is typed, `python` completes files, as without hydria
         pytest.param("python tra", "python train.py", True, id="script-name"),
     ],

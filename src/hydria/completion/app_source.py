@@ -15,6 +15,7 @@ import enum
 import os
 import stat
 import warnings
+from collections.abc import Sequence
 
 from hydria.app.app_setup import AppSource, primary_source_url
 from hydria.app.completion_record import read_recorded_source
@@ -32,6 +33,7 @@ __all__ = [
     "DecoratorArgs",
     "Unknown",
     "find_config_source",
+    "module_script",
     "read_decorator",
 ]
 
@@ -242,3 +244,43 @@ def find_config_source(script: str) -> ConfigSource | None:
             origin="record",
         )
     return found
+
+
+def module_script(module: str, cwd: str, path: Sequence[str]) -> str | None:
+    """The file `python -m MODULE` runs from `cwd`, found as the import system would find
+    it but without importing anything (a package's `__init__` is not run): `pkg.app` is
+    `pkg/app.py`, a package `pkg` its `pkg/__main__.py`.
+
+    Args:
+        module: the dotted name after `-m`.
+        cwd: where the command runs (first on the module search path, as `-m` puts it).
+        path: the rest of the search path (the interpreter's `sys.path`).
+
+    Returns:
+        The module's source file, or None when there is none (not found, not a `.py`
+        file, a name that is not a module name).
+    """
+    parts = module.split(".")
+    if not all(part.isidentifier() for part in parts):
+        return None
+    from importlib.machinery import PathFinder
+
+    locations: list[str] | None = [cwd, *(p for p in path if p)]
+    spec = None
+    for index in range(len(parts)):
+        if locations is None:
+            return None  # a plain module has no submodules
+        spec = PathFinder.find_spec(".".join(parts[: index + 1]), locations)
+        if spec is None:
+            return None
+        locations = (
+            None
+            if spec.submodule_search_locations is None
+            else list(spec.submodule_search_locations)
+        )
+    if spec is not None and locations is not None:  # a package: it runs its __main__
+        spec = PathFinder.find_spec(f"{module}.__main__", locations)
+    origin = None if spec is None else spec.origin
+    if origin is None or not origin.endswith(".py") or not os.path.isfile(origin):
+        return None
+    return origin

@@ -1,5 +1,6 @@
-"""`python -m hydria complete --script SCRIPT [--cwd DIR] --line LINE`: what the shell
-functions of `--shell-completion` ask on every Tab.
+"""`python -m hydria complete (--script SCRIPT | --module MODULE) [--cwd DIR] --line LINE`:
+what the shell functions of `--shell-completion` ask on every Tab (`--module` for an
+app run as `python -m MODULE`).
 
 Prints one candidate per line on stdout, and nothing else: whatever else writes to
 stdout while answering (a search path plugin's print) is sent to stderr. It always
@@ -22,27 +23,34 @@ __all__ = ["DEBUG_VARIABLE", "complete_line", "main"]
 DEBUG_VARIABLE = "HYDRIA_COMPLETION_DEBUG"
 
 
-def complete_line(script: str, line: str, cwd: str) -> list[str]:
+def complete_line(script: str, line: str, cwd: str, *, module: str | None = None) -> list[str]:
     """The candidates for the last word of `line`.
 
     Args:
-        script: the app's script as typed, relative to `cwd` or absolute.
+        script: the app's script as typed, relative to `cwd` or absolute (ignored
+            with `module`).
         line: the command line up to the cursor.
         cwd: the directory the command runs in.
+        module: the module of an app run as `python -m MODULE`, found without importing it.
 
     Returns:
         The candidates, sorted, each the full replacement of the word being completed.
     """
     from hydria.completion import tree_cache
-    from hydria.completion.app_source import find_config_source
+    from hydria.completion.app_source import find_config_source, module_script
     from hydria.completion.candidates import word_candidates
     from hydria.completion.typed_args import read_typed_args
     from hydria.completion.words import app_arguments, split_line
 
     cwd = os.path.abspath(cwd)
+    if module is not None:
+        found_script = module_script(module, cwd, sys.path[1:])
+        if found_script is None:
+            return []
+        script = found_script
     script = os.path.normpath(os.path.join(cwd, os.path.expanduser(script)))
     words = split_line(line)
-    typed = read_typed_args(app_arguments(words.before, script, cwd))
+    typed = read_typed_args(app_arguments(words.before, script, cwd, module=module))
     if words.word.startswith("-") and "=" not in words.word and typed.pending is None:
         return word_candidates(
             words.word,
@@ -87,7 +95,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m hydria complete",
         description="Print the completions of the last word of LINE, one a line.",
     )
-    parser.add_argument("--script", required=True, help="the app's script, as typed")
+    app = parser.add_mutually_exclusive_group(required=True)
+    app.add_argument("--script", help="the app's script, as typed")
+    app.add_argument("--module", help="the app's module, for `python -m MODULE`")
     parser.add_argument("--cwd", default=os.curdir, help="the directory the command runs in")
     parser.add_argument("--line", required=True, help="the command line up to the cursor")
     return parser
@@ -111,7 +121,7 @@ def main(argv: Sequence[str]) -> int:
     try:
         with quiet, contextlib.redirect_stdout(sys.stderr if debug else io.StringIO()):
             args = _parser().parse_args(list(argv))
-            found = complete_line(args.script, args.line, args.cwd)
+            found = complete_line(args.script or "", args.line, args.cwd, module=args.module)
     except SystemExit:  # argparse on a malformed request: its message only when debugging
         return 0
     except Exception:  # noqa: BLE001 - a Tab never fails; the traceback only when asked

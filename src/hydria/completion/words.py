@@ -71,19 +71,30 @@ def _same_file(word: str, script: str, cwd: str) -> bool:
         return False
 
 
-def app_arguments(before: Sequence[str], script: str, cwd: str) -> tuple[str, ...]:
+def app_arguments(
+    before: Sequence[str], script: str, cwd: str, *, module: str | None = None
+) -> tuple[str, ...]:
     """The app's own arguments among the complete words: those after the script.
 
     The script is found by file identity (`python ./src/../train.py`), else by name;
     failing both, the program words are skipped the way a shell runs them: an
     interpreter with its options and then its script (`python -u train.py`), or the
-    app itself (`./train.py`, a console script).
+    app itself (`./train.py`, a console script). An app run as a module has its
+    arguments after `-m MODULE` (or `-mMODULE`).
 
     Args:
         before: the complete words of the line.
         script: the app's script, an absolute path.
         cwd: the directory the line's relative paths are relative to.
+        module: the module of `python -m MODULE`, if the app is run that way.
     """
+    if module is not None:
+        for index, word in enumerate(before):
+            if word == "-m" and index + 1 < len(before) and before[index + 1] == module:
+                return tuple(before[index + 2 :])
+            if word == f"-m{module}":
+                return tuple(before[index + 1 :])
+        return ()
     for index, word in enumerate(before):
         if _same_file(word, script, cwd):
             return tuple(before[index + 1 :])

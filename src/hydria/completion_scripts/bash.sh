@@ -3,9 +3,10 @@
 # tree without importing the app: `@PYTHON@ -m hydria complete`.
 
 # $1: the app's script, for a command that does not name it (an installed entry point);
-# empty: the script is the command (`./app.py`) or what follows python (`python app.py`).
+# empty: the script is the command (`./app.py`) or what follows python (`python app.py`,
+# or the module of `python -m pkg.app`).
 _hydria_complete_with() {
-    local line=${COMP_LINE:0:COMP_POINT} script=$1 word=
+    local line=${COMP_LINE:0:COMP_POINT} script=$1 word= module=
     local -a words candidates
     read -r -a words <<< "$line"
     # the word being completed: whitespace-delimited, as the engine splits the line
@@ -13,10 +14,16 @@ _hydria_complete_with() {
     if [[ -z $script ]]; then
         case ${words[0]##*/} in
             python | python[0-9]*)
-                # python SCRIPT ...: not while SCRIPT is typed, nor for python -m / -c
-                (( ${#words[@]} > 2 )) || [[ ${#words[@]} == 2 && -z $word ]] || return 1
-                script=${words[1]}
-                [[ $script != -* ]] || return 1
+                if [[ ${words[1]} == -m ]]; then
+                    # python -m MODULE ...: not while MODULE is typed
+                    (( ${#words[@]} > 3 )) || [[ ${#words[@]} == 3 && -z $word ]] || return 1
+                    module=${words[2]}
+                else
+                    # python SCRIPT ...: not while SCRIPT is typed, nor for python -c
+                    (( ${#words[@]} > 2 )) || [[ ${#words[@]} == 2 && -z $word ]] || return 1
+                    script=${words[1]}
+                    [[ $script != -* ]] || return 1
+                fi
                 ;;
             *)
                 script=${words[0]}
@@ -24,8 +31,13 @@ _hydria_complete_with() {
                 ;;
         esac
     fi
-    [[ -f $script ]] || return 1
-    local -a engine=(@PYTHON@ -m hydria complete --script "$script" --cwd "$PWD" --line "$line")
+    local -a engine=(@PYTHON@ -m hydria complete --cwd "$PWD" --line "$line")
+    if [[ -n $module ]]; then
+        engine+=(--module "$module")
+    else
+        [[ -f $script ]] || return 1
+        engine+=(--script "$script")
+    fi
     if [[ ${HYDRIA_COMPLETION_DEBUG-} == 1 ]]; then
         mapfile -t candidates < <("${engine[@]}")
     else

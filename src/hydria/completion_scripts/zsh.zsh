@@ -6,18 +6,22 @@
 (( $+functions[compdef] )) || { autoload -Uz compinit && compinit -i; }
 
 # $1: the app's script, for a command that does not name it (an installed entry point);
-# empty: the script is the command (`./app.py`) or what follows python (`python app.py`).
+# empty: the script is the command (`./app.py`) or what follows python (`python app.py`,
+# or the module of `python -m pkg.app`).
 _hydria_complete_with() {
-    local script=$1 line="${(j: :)words[1,CURRENT-1]} $PREFIX"
+    local script=$1 module= line="${(j: :)words[1,CURRENT-1]} $PREFIX"
     if [[ -z $script ]]; then
         case ${words[1]:t} in
             python | python[0-9]*)
-                # python SCRIPT ...: not while SCRIPT is typed, nor for python -m / -c
-                if (( CURRENT < 3 )) || [[ $words[2] == -* ]]; then
+                if [[ $words[2] == -m ]] && (( CURRENT > 3 )); then
+                    module=${(Q)words[3]}  # python -m MODULE ...: once MODULE is typed
+                elif (( CURRENT < 3 )) || [[ $words[2] == -* ]]; then
+                    # python SCRIPT ...: not while SCRIPT is typed, nor for python -c
                     _default
                     return
+                else
+                    script=${(Q)words[2]}
                 fi
-                script=${(Q)words[2]}
                 ;;
             *)
                 script=${(Q)words[1]}
@@ -25,12 +29,16 @@ _hydria_complete_with() {
                 ;;
         esac
     fi
-    if [[ ! -f $script ]]; then
+    local -a engine candidates spaced unspaced
+    engine=(@PYTHON@ -m hydria complete --cwd $PWD --line $line)
+    if [[ -n $module ]]; then
+        engine+=(--module $module)
+    elif [[ -f $script ]]; then
+        engine+=(--script $script)
+    else
         _default
         return
     fi
-    local -a engine candidates spaced unspaced
-    engine=(@PYTHON@ -m hydria complete --script $script --cwd $PWD --line $line)
     if [[ ${HYDRIA_COMPLETION_DEBUG-} == 1 ]]; then
         candidates=("${(@f)$($engine)}")
     else
