@@ -102,6 +102,15 @@ def _press_tab(
             "python train.py ~model/o", "python train.py ~model/optimizer", True, id="tilde"
         ),
         pytest.param(
+            "python train.py ~mo", "python train.py ~model", False, id="tilde-common-part"
+        ),
+        pytest.param(
+            "python train.py 'db.driver=my",
+            "python train.py 'db.driver=mysql'",
+            True,
+            id="quoted-word",
+        ),
+        pytest.param(
             "python train.py -m db=mysql,p",
             "python train.py -m db=mysql,postgresql",
             True,

@@ -44,14 +44,20 @@ _hydria_complete_with() {
         mapfile -t candidates < <("${engine[@]}" 2>/dev/null)
     fi
     # Readline replaces only what follows the last COMP_WORDBREAKS character (`=`, `:`):
-    # give it each candidate without the part of the word before that character.
-    # The engine unquotes the word ('~db → ~db): so does `bare`, roughly.
-    local tail=${word##*["$COMP_WORDBREAKS"]} bare=${word//[\'\"\\]/}
+    # give it each candidate without the part of the word before that character. In a
+    # word that opens with a quote there is no such break: it is replaced whole, and
+    # readline closes the quote. The engine unquotes the word ('~db → ~db): so does
+    # `bare`, roughly.
+    local tail=${word##*["$COMP_WORDBREAKS"]} bare=${word//[\'\"\\]/} escape=
+    [[ $word == [\'\"]* ]] && tail=$bare
+    # a `\~` typed stays escaped (a `~` bash would expand if a user had that name)
+    [[ $word == '\~'* ]] && escape='\'
     local cut=$(( ${#bare} - ${#tail} )) candidate
     (( cut >= 0 )) || cut=0
     COMPREPLY=()
     for candidate in "${candidates[@]}"; do
-        [[ -n $candidate && $candidate == "${bare:0:cut}"* ]] && COMPREPLY+=("${candidate:cut}")
+        [[ -n $candidate && $candidate == "${bare:0:cut}"* ]] || continue
+        COMPREPLY+=("$escape${candidate:cut}")
     done
     # One candidate is inserted: no space after one that needs more typing (db. db= conf/).
     # With several, readline inserts their common prefix, and never a space.

@@ -9,7 +9,7 @@
 # empty: the script is the command (`./app.py`) or what follows python (`python app.py`,
 # or the module of `python -m pkg.app`).
 _hydria_complete_with() {
-    local script=$1 module= line="${(j: :)words[1,CURRENT-1]} $PREFIX"
+    local script=$1 module= line="${(j: :)words[1,CURRENT-1]} $IPREFIX$PREFIX"
     if [[ -z $script ]]; then
         case ${words[1]:t} in
             python | python[0-9]*)
@@ -43,6 +43,13 @@ _hydria_complete_with() {
         candidates=("${(@f)$($engine)}")
     else
         candidates=("${(@f)$($engine 2>/dev/null)}")
+    fi
+    # A deletion `~db` is a tilde word: zsh holds its `~` apart (IPREFIX) and would put
+    # it back as typed, unquoted, so the line would expand it as a user's home when it
+    # runs. Put back quoted instead, it reaches the app as `~db`.
+    if [[ $compstate[context] == tilde && $IPREFIX == '~' ]]; then
+        IPREFIX='\~'
+        candidates=(${candidates#'~'})
     fi
     local candidate
     for candidate in $candidates; do
