@@ -167,3 +167,58 @@ def test_a_module_that_is_not_an_app_gives_nothing(tmp_path: Path, module: str) 
     done = _complete_module(root, module, f"python -m {module} db.")
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
     assert not marker.exists()
+
+
+_STORE_APP = """
+from dataclasses import dataclass, field
+import hydria
+from hydria.core.config_store import ConfigStore
+
+@dataclass
+class Redis:
+    host: str = "localhost"
+    port: int = 6379
+    pool: dict = field(default_factory=lambda: {{"size": 4}})
+
+cs = ConfigStore.instance()
+cs.store(group="db", name="redis", node=Redis)
+cs.store(group="db", name="{second}", node={{"kind": "memory", "limit": 10}})
+
+@hydria.main(version_base=None, config_path="conf", config_name="config")
+def main(cfg):
+    pass
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_configs_the_app_stores_are_completed_as_its_last_run_had_them(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    (app / "conf" / "db").mkdir(parents=True)
+    (app / "conf" / "config.yaml").write_text("defaults:\n  - db: mysql\n  - _self_\n")
+    (app / "conf" / "db" / "mysql.yaml").write_text("port: 3306\n")
+    (app / "app.py").write_text(_STORE_APP.format(second="memory"))
+    # before any run, completion cannot know them: importing the app is not an option
+    assert _complete(app, "python app.py db=", script="app.py").stdout == "db=mysql\n"
+
+    def run_once() -> None:
+        done = subprocess.run(
+            [sys.executable, "app.py", "hydra.run.dir=out"],
+            cwd=app,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+
+    run_once()
+    options = _complete(app, "python app.py db=", script="app.py").stdout
+    assert options == "db=memory\ndb=mysql\ndb=redis\n"
+    keys = _complete(app, "python app.py db=redis db.", script="app.py").stdout
+    assert keys == "db.host=\ndb.pool.\ndb.port=\n"
+    # the app's store changes: the next run records it, and the next Tab sees it
+    (app / "app.py").write_text(_STORE_APP.format(second="disk"))
+    run_once()
+    options = _complete(app, "python app.py db=", script="app.py").stdout
+    assert options == "db=disk\ndb=mysql\ndb=redis\n"

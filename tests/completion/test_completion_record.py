@@ -13,6 +13,7 @@ import pytest
 from hydria.app.app_setup import AppSource
 from hydria.app.completion_record import (
     RecordedSource,
+    StoreEntry,
     _entry_name,
     _header,
     read_recorded_source,
@@ -93,6 +94,16 @@ def test_planted_file_is_ignored(tmp_path: Path, own_cache: Path) -> None:
         pytest.param({"version_base": None}, id="version-base-missing"),
         pytest.param({"script": "/other/app.py"}, id="another-script"),
         pytest.param({"format": 99}, id="another-format"),
+        pytest.param({"format": 1}, id="the-older-format"),
+        pytest.param({"store": {"db": 1}}, id="store-not-a-list"),
+        pytest.param({"store": [["db", "x.yaml", None]]}, id="store-entry-short"),
+        pytest.param({"store": [["../..", "x.yaml", None, {}]]}, id="store-group-escapes"),
+        pytest.param({"store": [["db", "../x.yaml", None, {}]]}, id="store-name-escapes"),
+        pytest.param({"store": [["db", "x.py", None, {}]]}, id="store-name-not-yaml"),
+        pytest.param({"store": [["db", "x.yaml", 3, {}]]}, id="store-package-not-text"),
+        pytest.param({"store": [["db", "x.yaml", None, "text"]]}, id="store-content-scalar"),
+        pytest.param({"store": [["", "x.yaml", None, {}]]}, id="store-group-empty"),
+        pytest.param({"store": [["db", "x.yaml", None, {}]] * 5000}, id="store-too-many"),
         pytest.param(None, id="not-json"),
     ],
 )
@@ -101,7 +112,7 @@ def test_fields_out_of_shape_are_a_miss(
 ) -> None:
     script = os.path.realpath(tmp_path / "app.py")
     data: dict[str, object] = {
-        "format": 1,
+        "format": 2,
         "script": script,
         "primary": "file:///conf",
         "config_name": "c",
@@ -114,6 +125,20 @@ def test_fields_out_of_shape_are_a_miss(
     blob = b"{not json" if fields is None else json.dumps({**data, **fields}).encode()
     cache.write(_entry_name(header), header, blob)
     assert read_recorded_source(script) is None
+
+
+def test_the_store_round_trips(tmp_path: Path) -> None:
+    script = tmp_path / "app.py"
+    script.write_text("")
+    stored = (
+        StoreEntry(group=None, name="top.yaml", package=None, content={"a": 1}),
+        StoreEntry(group="db/nested", name="x.yaml", package="_global_", content=[1, "b"]),
+        StoreEntry(group="db", name="big.yaml", package=None, content=None),
+    )
+    record_app_source(str(script), None, "top", "1.3", stored)
+    found = read_recorded_source(str(script))
+    assert found is not None and found.store == stored
+    assert found.store_digest() != replace(found, store=stored[:2]).store_digest()
 
 
 def _task(cfg: object) -> None:

@@ -4,6 +4,9 @@ Completion never imports the user's app (that can take seconds): it reads the sc
 `@main(...)` arguments statically. When they are not literals (`os.path.join(...)`,
 a name), it falls back to this record, written by every command-line run of the app:
 the primary config source, the config name and the version_base the decorator gave.
+The record also keeps what the app registered in its ConfigStore (each config's group,
+name, package and content as plain data), which only importing the app would tell:
+completion offers those options and keys as the app's last run had them.
 
 The record is a small JSON document kept in the user's disk cache (`DiskCache`: a
 private directory, every entry authenticated, odd files never opened), and every field
@@ -12,9 +15,10 @@ is checked again when read, so a planted, corrupt or stale record is only a miss
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hydria.app.app_setup import disk_cache_dir, primary_source_url
 from hydria.compose.disk_cache import DiskCache, entry_name
@@ -25,11 +29,39 @@ from hydria.version_base import read_version_base
 if TYPE_CHECKING:
     from hydria.app.application import App
 
-__all__ = ["RecordedSource", "read_recorded_source", "record_app_source", "remember_app"]
+__all__ = [
+    "RecordedSource",
+    "StoreEntry",
+    "read_recorded_source",
+    "record_app_source",
+    "remember_app",
+]
 
-_FORMAT = 1
+_FORMAT = 2
 #: longer text in a field is not a config name or a path anyone typed
 _MAX_FIELD = 4096
+#: a store bigger than this (as JSON) is recorded by names only
+_MAX_STORE_CONTENT = 1024 * 1024
+#: nor are more entries than this recorded
+_MAX_STORE_ENTRIES = 4096
+
+
+@record(kw_only=True)
+class StoreEntry:
+    """One config the app registered in its ConfigStore, as plain data.
+
+    Attributes:
+        group: its group (`db`, `hydra/launcher`), or None at the top.
+        name: its file name in the store (`mysql.yaml`).
+        package: its package, or None.
+        content: its content (a dict or list of JSON values), or None when it was not
+            recorded (too big, or not plain data): completion then offers its name only.
+    """
+
+    group: str | None
+    name: str
+    package: str | None
+    content: dict[str, Any] | list[Any] | None
 
 
 @record(kw_only=True)
@@ -47,6 +79,13 @@ class RecordedSource:
     primary: str | None
     config_name: str | None
     version_base: str
+    store: tuple[StoreEntry, ...] = ()
+
+    def store_digest(self) -> str:
+        """Names this record's store content (a tree cache built on it is stale when it
+        changes)."""
+        text = json.dumps([[e.group, e.name, e.package, e.content] for e in self.store])
+        return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 def _header(script: str) -> bytes:
@@ -88,11 +127,54 @@ def _decode(script: str, blob: bytes) -> RecordedSource | None:
         version_base = _text(data.get("version_base"), optional=False)
         if version_base is None or read_version_base(version_base) != version_base:
             return None
+        store = _decode_store(data.get("store"))
     except (ValueError, UnicodeDecodeError, RecursionError, VersionBaseError):
         return None
     return RecordedSource(
-        script=script, primary=primary, config_name=config_name, version_base=version_base
+        script=script,
+        primary=primary,
+        config_name=config_name,
+        version_base=version_base,
+        store=store,
     )
+
+
+def _segment_path(value: str | None, *, name: bool) -> str | None:
+    """A group (`a/b`) or a file name, as the store writes them; raises ValueError else."""
+    if value is None and not name:
+        return None
+    text = _text(value, optional=False)
+    assert text is not None
+    parts = text.split("/")
+    if (name and len(parts) != 1) or any(p in ("", ".", "..") for p in parts):
+        raise ValueError(text)
+    if name and not text.endswith((".yaml", ".yml")):
+        raise ValueError(text)
+    return text
+
+
+def _decode_store(raw: object) -> tuple[StoreEntry, ...]:
+    """The recorded store entries; raises ValueError for anything out of shape."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or len(raw) > _MAX_STORE_ENTRIES:
+        raise ValueError("store")
+    entries = []
+    for item in raw:
+        if not isinstance(item, list) or len(item) != 4:
+            raise ValueError("store entry")
+        group, name, package, content = item
+        if content is not None and not isinstance(content, dict | list):
+            raise ValueError("store content")
+        entries.append(
+            StoreEntry(
+                group=_segment_path(group, name=False),
+                name=_segment_path(name, name=True) or "",
+                package=_text(package, optional=True),
+                content=content,
+            )
+        )
+    return tuple(entries)
 
 
 def read_recorded_source(script: str) -> RecordedSource | None:
@@ -112,7 +194,11 @@ def read_recorded_source(script: str) -> RecordedSource | None:
 
 
 def record_app_source(
-    script: str, primary: str | None, config_name: str | None, version_base: str
+    script: str,
+    primary: str | None,
+    config_name: str | None,
+    version_base: str,
+    store: tuple[StoreEntry, ...] = (),
 ) -> None:
     """Keep where the app at `script` finds its configs, when that changed since the
     last run. Never raises: the record is a hint for completion, never worth a run.
@@ -129,7 +215,11 @@ def record_app_source(
             return
         script = os.path.realpath(script)
         wanted = RecordedSource(
-            script=script, primary=primary, config_name=config_name, version_base=version_base
+            script=script,
+            primary=primary,
+            config_name=config_name,
+            version_base=version_base,
+            store=store,
         )
         header = _header(script)
         name = _entry_name(header)
@@ -143,6 +233,7 @@ def record_app_source(
                 "primary": primary,
                 "config_name": config_name,
                 "version_base": version_base,
+                "store": [[e.group, e.name, e.package, e.content] for e in store],
             }
         ).encode("utf-8", "surrogateescape")
         cache.write(name, header, blob)
@@ -160,4 +251,38 @@ def remember_app(app: App) -> None:
         primary = primary_source_url(app.source, app.config_path)
     except Exception:  # noqa: BLE001 - see record_app_source
         return
-    record_app_source(script, primary, app.config_name, app.version_base)
+    record_app_source(script, primary, app.config_name, app.version_base, _store_entries())
+
+
+def _store_entries() -> tuple[StoreEntry, ...]:
+    """What the app registered in the default ConfigStore, as plain data (names only past
+    `_MAX_STORE_CONTENT`, or for content JSON cannot hold). Never raises."""
+    try:
+        from hydria.repository.store import ConfigStore
+
+        stored = ConfigStore.instance().entries()[:_MAX_STORE_ENTRIES]
+        if not stored:
+            return ()
+        from omegaconf import OmegaConf
+
+        entries = []
+        size = 0
+        for config in stored:
+            content: Any = None
+            try:
+                plain = OmegaConf.to_container(config.node, resolve=False, enum_to_str=True)
+                text = json.dumps(plain)
+                if size + len(text) <= _MAX_STORE_CONTENT:
+                    content, size = json.loads(text), size + len(text)
+            except (TypeError, ValueError, RecursionError):
+                content = None  # not JSON data (a path, bytes, a float key): its name only
+            except Exception:  # noqa: BLE001 - OmegaConf's own errors: its name only
+                content = None
+            entries.append(
+                StoreEntry(
+                    group=config.group, name=config.name, package=config.package, content=content
+                )
+            )
+        return tuple(entries)
+    except Exception:  # noqa: BLE001 - a hint: see record_app_source
+        return ()

@@ -36,6 +36,7 @@ def complete_line(script: str, line: str, cwd: str, *, module: str | None = None
     Returns:
         The candidates, sorted, each the full replacement of the word being completed.
     """
+    from hydria.app.completion_record import read_recorded_source
     from hydria.completion import tree_cache
     from hydria.completion.app_source import find_config_source, module_script
     from hydria.completion.candidates import word_candidates
@@ -58,12 +59,15 @@ def complete_line(script: str, line: str, cwd: str, *, module: str | None = None
             tree_cache.CachedTree({"groups": {}, "primaries": []}, None, cwd).answers(),
         )
     source = find_config_source(script)
+    recorded = read_recorded_source(script)  # the app's ConfigStore, as its last run had it
+    stored = () if recorded is None else recorded.store
     key = tree_cache.source_key(
         script,
         None if source is None else (source.primary, source.config_name, source.version_base),
         typed.config_path,
         typed.config_name,
         [os.path.join(cwd, os.path.expanduser(d)) for d in typed.config_dirs],
+        recorded.store_digest() if stored and recorded is not None else None,
     )
     entry = tree_cache.load(key)
     if entry is not None:
@@ -73,7 +77,7 @@ def complete_line(script: str, line: str, cwd: str, *, module: str | None = None
             return word_candidates(words.word, typed, warm.answers())
     from hydria.completion.config_tree import ConfigTree  # a miss: compose
 
-    tree = ConfigTree(script, source, typed, cwd)
+    tree = ConfigTree(script, source, typed, cwd, stored)
     found = word_candidates(words.word, typed, tree.answers())
     roots = tree.directories()
     if roots is not None:

@@ -17,6 +17,7 @@ from functools import cached_property
 from omegaconf import DictConfig
 
 from hydria.app.app_setup import AppSource, app_repository, app_search_path, primary_source_url
+from hydria.app.completion_record import StoreEntry
 from hydria.app.process_caches import app_memos, parsed_files
 from hydria.completion import config_keys
 from hydria.completion.app_source import ConfigSource
@@ -40,15 +41,22 @@ class ConfigTree:
         source: where the app's configs are (None: only hydria's own configs).
         typed: the arguments already typed (`-cp`, `-cn`, `-cd` and overrides apply).
         cwd: the directory relative paths on the line are relative to.
+        stored: what the app's last run recorded of its ConfigStore.
     """
 
     def __init__(
-        self, script: str, source: ConfigSource | None, typed: TypedArgs, cwd: str
+        self,
+        script: str,
+        source: ConfigSource | None,
+        typed: TypedArgs,
+        cwd: str,
+        stored: Sequence[StoreEntry] = (),
     ) -> None:
         self._app_source = AppSource(calling_file=script, calling_module=None)
         self._source = source
         self._typed = typed
         self._cwd = cwd
+        self._stored = tuple(stored)
 
     @property
     def config_name(self) -> str | None:
@@ -88,9 +96,15 @@ class ConfigTree:
 
     @cached_property
     def _base_repository(self) -> ConfigRepository:
-        # the app is not imported, so nothing of its own is in a store: an empty one,
-        # not this process's (a test or a host program may have filled that one)
+        # the app is not imported, so its own store is what its last run recorded (not
+        # this process's: a test or a host program may have filled that one)
         store = ConfigStore()
+        for entry in self._stored:
+            try:
+                content = {} if entry.content is None else entry.content
+                store.store(entry.name, content, group=entry.group, package=entry.package)
+            except HydriaError:
+                continue
         try:
             return app_repository(self.search_path, store=store, cache=parsed_files())
         except HydriaError:

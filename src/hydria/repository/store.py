@@ -164,6 +164,21 @@ class ConfigStore:
             validator=found.validator,
         )
 
+    def entries(self) -> list[StoredConfig]:
+        """Every stored config, its node shared with the store (read only), in the order
+        of their paths."""
+        found: list[StoredConfig] = []
+        stack: list[dict[str, Any]] = [self._root]
+        while stack:
+            folder = stack.pop()
+            for name in sorted(folder, reverse=True):
+                item = folder[name]
+                if isinstance(item, dict):
+                    stack.append(item)
+                elif isinstance(item, StoredConfig):
+                    found.append(item)
+        return sorted(found, key=lambda c: (c.group or "", c.name))
+
     def list(self, path: str) -> list[str]:
         """Names directly under the group `path`: sub-groups and `name.yaml` configs."""
         found = self._find(path)
