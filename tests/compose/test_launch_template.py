@@ -1,4 +1,4 @@
-"""The launch template (`composer._launch_template`): what every job of a sweep shares is
+"""The launch template (`hydria.compose.launch_template`): what every job of a sweep shares is
 filled once, and a composition through it is the one that applying everything in order
 gives, for every mix of overrides, including those the shortcut must not take."""
 
@@ -11,7 +11,7 @@ import pytest
 from omegaconf import OmegaConf
 
 from hydria.app.api import _primary_repository
-from hydria.compose import composer
+from hydria.compose import launch_template
 from hydria.compose.composer import Memos, compose_config
 from hydria.errors import CompositionError
 from hydria.overrides import parse_overrides
@@ -72,13 +72,13 @@ def test_a_composition_through_the_template_is_the_one_in_order(
 
 def test_a_sweeps_jobs_share_one_template(conf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fills: list[str] = []
-    real = composer.fill_launch
+    real = launch_template.fill_launch
 
     def counting(*args: object, **kwargs: object) -> object:
         fills.append("launch")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(composer, "fill_launch", counting)
+    monkeypatch.setattr(launch_template, "fill_launch", counting)
     memos = Memos.create()
     texts = [_yaml(conf, ["hydra.mode=MULTIRUN", f"db.port={n}"], memos) for n in range(5)]
     assert fills == ["launch"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf, flag_override, open_dict, read_write
@@ -21,13 +21,13 @@ from hydria.compose.depth import too_deep_error
 from hydria.compose.hydra_node import (
     DirnameRule,
     assemble_root,
-    fill_launch,
     fill_runtime,
     fill_static,
     fill_task,
     hydra_node_key,
     typed_hydra_node,
 )
+from hydria.compose.launch_template import launch_template
 from hydria.compose.merge import (
     MergeItem,
     NeedsOmegaConf,
@@ -35,11 +35,12 @@ from hydria.compose.merge import (
     merge_all_omegaconf,
     merge_all_plain,
 )
+from hydria.compose.searchpath import with_searchpath
 from hydria.defaults import DefaultsList, DefaultsMemo, split_body
-from hydria.errors import CompositionError, ConfigContentError, SweepNotAllowedError
-from hydria.overrides import ChoiceSweep, Override, is_hydra_override, plain_value
+from hydria.errors import CompositionError, SweepNotAllowedError
+from hydria.overrides import ChoiceSweep, Override, is_hydra_override
 from hydria.record_class import record
-from hydria.repository import ConfigRepository, SearchPathEntry, as_url
+from hydria.repository import ConfigRepository
 from hydria.version_base import CURRENT_VERSION, at_least
 
 HYDRA_PROVIDER = "hydra"
@@ -88,63 +89,6 @@ def reject_hydra_sweeps(overrides: Sequence[Override]) -> None:
                 f"Override '{o.text}' sweeps the hydra config, which is shared by all the "
                 "jobs of a sweep and cannot vary between them"
             )
-
-
-def _searchpath_from(
-    repo: ConfigRepository, config_name: str | None, overrides: Sequence[Override]
-) -> tuple[list[str] | None, str]:
-    for o in overrides:
-        if o.key == "hydra.searchpath" and o.package is None and o.has_value:
-            return _checked_searchpath(plain_value(o.value)), "hydra.searchpath in command-line"
-    if config_name is None:
-        return None, ""
-    raw = repo.load(config_name)
-    if raw is None:
-        return None, ""
-    content = raw.content
-    if not isinstance(content, (dict, DictConfig)):
-        raise ConfigContentError(
-            f"The primary config '{config_name}' must be a mapping, "
-            f"got {type(content).__name__} ({raw.filename or raw.source})"
-        )
-    hydra = content.get("hydra") if isinstance(content, dict) else None
-    try:
-        if isinstance(content, DictConfig):
-            value = OmegaConf.select(content, "hydra.searchpath")
-        elif isinstance(hydra, dict) and "searchpath" in hydra:
-            value = hydra["searchpath"]
-            if "${" in repr(value):
-                value = OmegaConf.select(OmegaConf.create(content), "hydra.searchpath")
-        else:
-            value = None
-    except OmegaConfBaseException as exc:
-        raise CompositionError(
-            f"In '{config_name}': cannot read hydra.searchpath: {str(exc).splitlines()[0]}"
-        ) from None
-    if value is None:
-        return None, ""
-    if not isinstance(value, list):
-        value = OmegaConf.to_container(value) if OmegaConf.is_list(value) else value
-    return _checked_searchpath(value), "hydra.searchpath in main"
-
-
-def _checked_searchpath(value: Any) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise CompositionError(f"hydra.searchpath must be a list of strings, got {value!r}")
-    return list(value)
-
-
-def _with_searchpath(
-    repo: ConfigRepository, config_name: str | None, overrides: Sequence[Override]
-) -> ConfigRepository:
-    extra, provider = _searchpath_from(repo, config_name, overrides)
-    if not extra:
-        return repo
-    entries = list(repo.search_path)
-    schema = [e for e in entries if e.scheme == "structured"]
-    rest = [e for e in entries if e.scheme != "structured"]
-    added = [SearchPathEntry(provider, as_url(p)) for p in extra]
-    return repo.with_search_path([*rest, *added, *schema])
 
 
 def _merge_items(repo: ConfigRepository, defaults: DefaultsList) -> tuple[list[MergeItem], bool]:
@@ -215,7 +159,7 @@ class Memos:
     """Memos a caller may keep across compositions; each re-checks its inputs on use.
 
     `dirname_rules` goes with the launch templates in `configs` (see
-    `_launch_template`): the override-dir rule read while filling each, or None for a
+    `launch_template`): the override-dir rule read while filling each, or None for a
     key whose config cannot be filled ahead."""
 
     defaults: DefaultsMemo
@@ -323,8 +267,9 @@ def _config_from_defaults(
         # file's identity is its path and a stamp with a checksum of its bytes; a store
         # node's holds a token of this process, which another never meets.
         from_files = all(_is_file_identity(i) for _, _, i in identities)
-        template = _launch_template(
-            memos,
+        template = launch_template(
+            memos.configs,
+            memos.dirname_rules,
             key,
             lambda: memos.configs.get_or_build(key, build, keep_first=from_files),
             defaults.config_overrides,
@@ -363,85 +308,6 @@ def _without_hydra(cfg: DictConfig) -> DictConfig:
     with read_write(cfg), open_dict(cfg):
         del cfg["hydra"]
     return cfg
-
-
-#: where `fill_launch` writes: an override there must come after it, so is not filled ahead
-_RUNTIME_NODES = ("hydra.job", "hydra.runtime", "hydra.overrides")
-
-
-def _fills_runtime(o: Override) -> bool:
-    key = o.key
-    return key == "hydra" or any(key == n or key.startswith(n + ".") for n in _RUNTIME_NODES)
-
-
-class _NotAhead(Exception):
-    """This config cannot be filled ahead for every job (it has no hydra node, or copies
-    the environment); carries the base config, built already."""
-
-    def __init__(self, config: DictConfig) -> None:
-        super().__init__("not filled ahead")
-        self.config = config
-
-
-def _launch_template(
-    memos: Memos,
-    key: Hashable,
-    base: Callable[[], DictConfig],
-    config_overrides: Sequence[Override],
-    *,
-    overrides: Sequence[Override],
-    config_name: str | None,
-    job_name: str,
-) -> tuple[DictConfig, DirnameRule, Sequence[Override]] | DictConfig | None:
-    """A copy of the config with its hydra overrides applied and `fill_launch` done, kept
-    in the memo: what every job of a sweep shares, made once a sweep instead of once a
-    job (each OmegaConf write to the typed hydra node costs ~0.1 ms). Returns it with
-    the override-dir rule and the overrides left to apply (the task's), or None when
-    the shortcut would not give what applying everything in order gives: the hydra
-    overrides are not all before the task's, one writes where `fill_launch` writes, or
-    the config copies the environment (`hydra.job.env_copy`, read at each composition);
-    or the base config itself when building the template showed it cannot be one.
-    """
-    split = next((i for i, o in enumerate(config_overrides) if not is_hydra_override(o)), None)
-    split = len(config_overrides) if split is None else split
-    ahead, task = config_overrides[:split], config_overrides[split:]
-    if any(is_hydra_override(o) or _fills_runtime(o) for o in task) or any(
-        _fills_runtime(o) for o in ahead
-    ):
-        return None
-    hydra_texts = tuple(o.text for o in overrides if is_hydra_override(o))
-    ahead_texts = tuple(o.text for o in ahead)
-    launch_key = ("launch", key, ahead_texts, hydra_texts, os.getcwd(), config_name, job_name)
-    if launch_key in memos.dirname_rules and memos.dirname_rules[launch_key] is None:
-        return None
-
-    def build() -> DictConfig:
-        cfg = base()
-        if "hydra" not in cfg or cfg.hydra.job.env_copy:
-            raise _NotAhead(cfg)
-        apply_overrides(cfg, ahead)
-        try:
-            rule = fill_launch(
-                cfg, hydra_texts=hydra_texts, config_name=config_name, job_name=job_name
-            )
-        except OmegaConfBaseException as exc:
-            raise CompositionError(
-                f"Could not record this composition in the hydra node: {exc}"
-            ) from None
-        if len(memos.dirname_rules) > 1024:
-            memos.dirname_rules.clear()
-        memos.dirname_rules[launch_key] = rule
-        return cfg
-
-    try:
-        cfg = memos.configs.get_or_build(launch_key, build)
-    except _NotAhead as not_ahead:
-        memos.dirname_rules[launch_key] = None
-        return not_ahead.config
-    rule = memos.dirname_rules.get(launch_key)
-    if rule is None:  # the rules were cleared while the config stayed in the memo
-        return None
-    return cfg, rule, task
 
 
 def _is_file_identity(identity: object) -> bool:
@@ -491,7 +357,7 @@ def compose_config(
         reject_hydra_sweeps(overrides)
     else:
         reject_sweeps(overrides)
-    repo = _with_searchpath(repo, config_name, overrides)
+    repo = with_searchpath(repo, config_name, overrides)
     legacy = not at_least(version_base, "1.2")  # Hydra 1.1's defaults-list leniency
     if memos is not None:
         defaults = memos.defaults.resolve(

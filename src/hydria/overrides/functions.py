@@ -1,6 +1,10 @@
 """The functions an override value may call: casts, sweeps, sweep modifiers and `extend_list`,
 with Hydra 1.3's argument rules and results (`json_str`, `extend_list`: Hydra's next release;
 `zip`: hydria's own, the paired sweep Hydra lacks).
+
+It runs to ~430 lines on purpose: one small function per function of the grammar, each
+with Hydra's argument rules, in one table (`FUNCTIONS`); split, the table would be read
+across files.
 """
 
 from __future__ import annotations

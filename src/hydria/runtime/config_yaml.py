@@ -21,6 +21,11 @@ A representer added to OmegaConf's dumper changes the key, so it never meets tex
 emitted before it. `tests/runtime/test_config_yaml.py` compares the texts with
 `to_yaml` on OmegaConf 2.3 and 2.4 over unicode, multi-line and quoted strings, `???`,
 interpolations, null, floats, bool-like strings and random configs changing job to job.
+
+The module runs to ~480 lines on purpose: the remembered texts are one process-wide
+memo, which emitting a job's text reads and fills and which `app.run_state` keeps for the
+next run (`texts_in_use`, `adopt_texts`); split, one module would reach into the other's
+state.
 """
 
 from __future__ import annotations

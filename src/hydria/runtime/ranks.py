@@ -33,6 +33,10 @@ what it waited for, and uses its own output dir, as Hydra would.
 leader's did; it writes no `.hydra` files; its job log file is `<name>_rank<N>.log`
 (each `filename` of `hydra.job_logging` gets `_rank<N>` before its extension). The
 `hydra.job` fields are left as Hydra gives them.
+
+The module runs to ~430 lines on purpose: it is one concept, a launch's ranks sharing one
+run, and its three routes (children, siblings, what a follower then does) share the
+record, its checks and the waiting; split, each part would need the others' internals.
 """
 
 from __future__ import annotations
