@@ -100,7 +100,7 @@ shell-packages:
 
 unit: $(VENV)/.installed $(PLUGIN_PKGS)/.installed slurm-packages shell-packages
 	$(PY) -c "import omegaconf; print('omegaconf', omegaconf.__version__)"
-	$(REQUIRE_SLURM); $(REQUIRE_SHELLS); $(PY) -m pytest $(XDIST)
+	$(REQUIRE_SLURM); $(REQUIRE_SHELLS); $(PY) -m pytest $(XDIST) --durations=25
 
 unit-oc23: $(VENV23)/.installed $(PLUGIN_PKGS)/.installed slurm-packages
 	$(VENV23)/bin/python -c "import omegaconf; print('omegaconf', omegaconf.__version__)"
