@@ -12,20 +12,16 @@ from typing import Any
 import pytest
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
+from hydria.compose.config_memo import gc_paused
 from hydria.config_release import ReleaseQueue
 
 
 @pytest.fixture
 def no_cyclic_gc() -> Iterator[None]:
     """With the cyclic GC off, a tree that dies is one reference counting freed."""
-    enabled = gc.isenabled()
     gc.collect()
-    gc.disable()
-    try:
+    with gc_paused():
         yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _tree() -> DictConfig:

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from tests.sweeps.conftest import app_env
 
@@ -44,14 +45,13 @@ print(json.dumps({
 """
 
 
-def _run(tmp_path: Path, keep_whole: str, keep_node: str, *argv: str) -> dict[str, object]:
+def _sweep(tmp_path: Path, app: str, config: str, *argv: str) -> dict[str, Any]:
+    """Run `app` (its report: the last line of its output, JSON) as a script in a real process."""
     (tmp_path / "conf").mkdir()
-    (tmp_path / "conf" / "config.yaml").write_text(
-        "db:\n  port: 3306\n  host: h\nlink: ${db.port}\n"
-    )
-    (tmp_path / "app.py").write_text(APP)
+    (tmp_path / "conf" / "config.yaml").write_text(config)
+    (tmp_path / "app.py").write_text(app)
     proc = subprocess.run(
-        [sys.executable, "app.py", keep_whole, keep_node, "-m", *argv],
+        [sys.executable, "app.py", *argv],
         cwd=tmp_path,
         env=app_env(),
         capture_output=True,
@@ -60,6 +60,11 @@ def _run(tmp_path: Path, keep_whole: str, keep_node: str, *argv: str) -> dict[st
     )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def _run(tmp_path: Path, keep_whole: str, keep_node: str, *argv: str) -> dict[str, Any]:
+    config = "db:\n  port: 3306\n  host: h\nlink: ${db.port}\n"
+    return _sweep(tmp_path, APP, config, keep_whole, keep_node, "-m", *argv)
 
 
 def test_each_jobs_configs_are_freed_by_reference_counting(tmp_path: Path) -> None:
@@ -105,19 +110,7 @@ print(json.dumps(report))
 def test_a_tasks_cyclic_garbage_is_collected_during_the_sweep_and_the_gc_is_as_before(
     tmp_path: Path,
 ) -> None:
-    (tmp_path / "conf").mkdir()
-    (tmp_path / "conf" / "config.yaml").write_text("db:\n  port: 1\n")
-    (tmp_path / "app.py").write_text(GC_APP)
-    proc = subprocess.run(
-        [sys.executable, "app.py", "-m", "db.port=range(0,6)"],
-        cwd=tmp_path,
-        env=app_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    report = _sweep(tmp_path, GC_APP, "db:\n  port: 1\n", "-m", "db.port=range(0,6)")
     assert report["frozen_during"] == [True] * 6  # the batch's configs are held apart
     assert report["collected_before_next"] == [True] * 5  # a task's garbage is not
     assert report["frozen_after"] == 0  # and the process's GC is as it was
