@@ -131,7 +131,7 @@ class LocalSlurm:
 
     def _start_database(self) -> None:
         data = self.root / "db"
-        subprocess.run(
+        made = subprocess.run(
             [
                 _require("mariadb-install-db"),
                 "--no-defaults",
@@ -140,10 +140,15 @@ class LocalSlurm:
                 "--auth-root-authentication-method=normal",
                 "--skip-test-db",
             ],
-            check=True,
             capture_output=True,
+            text=True,
             timeout=180,
         )
+        if made.returncode != 0:  # say why: the tool's own output, not only its exit code
+            tail = "\n".join((made.stdout + made.stderr).strip().splitlines()[-20:])
+            raise RuntimeError(
+                f"mariadb-install-db exited with {made.returncode} in {data}:\n{tail}"
+            )
         self._spawn(
             "mariadbd",
             "--no-defaults",
