@@ -299,6 +299,10 @@ class LauncherSuite:
                 assert "command: " in second.stderr and "app.py -m" in second.stderr
                 assert "Wait for it to end, or give this sweep another directory" in (second.stderr)
             _wait_until("two jobs ended", lambda: len(_lines(tmp_path / "ends.log")) == 2)
+            # a task's end is logged before its job records it: SIGTERM in between would
+            # (rightly) record that job as interrupted, so wait for both records
+            recorded = ResultsFile(tmp_path / "sweep")
+            _wait_until("two jobs recorded", lambda: {0, 1} <= set(recorded.latest()))
             if killable:  # job #2 (x=3) hangs beside job #3 (x=4)
                 _wait_until("job #2 runs", lambda: _pid_of_job(tmp_path, 2) is not None)
                 pid = _pid_of_job(tmp_path, 2)
