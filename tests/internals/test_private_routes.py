@@ -10,7 +10,9 @@ the replacement leans on a detail (`items_ex(resolve=False)` giving raw values).
 
 from __future__ import annotations
 
+import enum
 import inspect
+import io
 import logging
 import logging.config
 import pickle
@@ -20,7 +22,7 @@ import types
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Optional
 
 import omegaconf
 import pytest
@@ -331,3 +333,66 @@ def test_the_resolver_table_maps_each_name_to_its_wrapper_and_registering_replac
         assert resolvers._registered_now == [BaseContainer._resolvers["now"]]  # ... known
     finally:
         resolvers.register_resolvers()
+
+
+# --- OmegaConf: a node's whole state is its `__dict__` (hydria.config_copy) -----------
+
+
+class _Colour(enum.Enum):
+    RED = 1
+
+
+@dataclass
+class _Wide:
+    child: dict[str, int] = field(default_factory=lambda: {"a": 1})
+    items: list[float] = field(default_factory=lambda: [1.5])
+    colour: _Colour = _Colour.RED
+    maybe: Optional[str] = None  # noqa: UP045 - the typing spelling is the one pinned
+    link: str = "${.colour}"
+
+
+def _nodes(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    yield path, node
+    content = node.__dict__.get("_content")
+    if isinstance(content, dict):
+        for key, child in content.items():
+            yield from _nodes(child, f"{path}.{key}")
+    elif isinstance(content, list):
+        for index, child in enumerate(content):
+            yield from _nodes(child, f"{path}[{index}]")
+
+
+def test_a_node_restored_from_its_dict_holds_what_omegaconf_pickling_restores() -> None:
+    # config_copy.ConfigPickler stores a node as its `__dict__` and restores it by
+    # updating `__dict__`, skipping OmegaConf's __getstate__/__setstate__: pin that those
+    # add nothing else (the flags cache aside) on the installed OmegaConf
+    from hydria.config_copy import ConfigPickler, dumps_config, loads_config
+    from hydria.runtime.resolvers import register_resolvers
+
+    register_resolvers()
+    cfg = OmegaConf.create({"typed": OmegaConf.structured(_Wide), "free": {"l": [1, {"x": "y"}]}})
+    cfg.when = "${now:%H%M%S%f}"
+    _ = cfg.when  # fills the resolver cache, which a copy keeps
+    OmegaConf.set_struct(cfg.free, True)
+    OmegaConf.set_readonly(cfg.typed, True)
+    for cls in {type(node) for _, node in _nodes(cfg)}:
+        assert ConfigPickler.reducer_override(ConfigPickler(io.BytesIO()), cls.__new__(cls))
+    ours = loads_config(dumps_config(cfg))
+    theirs = pickle.loads(pickle.dumps(cfg))
+    pairs = list(zip(_nodes(ours), _nodes(theirs), _nodes(cfg), strict=True))
+    assert len(pairs) == 15
+    for (path, mine), (_, stock), (_, original) in pairs:
+        assert type(mine) is type(stock) is type(original), path
+        assert set(mine.__dict__) == set(stock.__dict__) == set(original.__dict__), path
+        assert vars(mine._metadata) == vars(original._metadata), path
+        assert {k: v for k, v in vars(stock._metadata).items() if k != "ref_type"} == {
+            k: v for k, v in vars(original._metadata).items() if k != "ref_type"
+        }, path
+        if "_val" in mine.__dict__:
+            assert mine._val == stock._val == original._val, path
+        assert mine.__dict__["_flags_cache"] is None, path
+        parent = mine.__dict__["_parent"]
+        assert parent is None or any(parent is node for _, node in _nodes(ours)), path
+    assert OmegaConf.to_yaml(ours) == OmegaConf.to_yaml(cfg) == OmegaConf.to_yaml(theirs)
+    assert ours.when == cfg.when and OmegaConf.is_readonly(ours.typed)
+    assert OmegaConf.is_struct(ours.free) and ours.typed.link == cfg.typed.link == "_Colour.RED"

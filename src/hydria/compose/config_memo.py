@@ -29,6 +29,7 @@ import omegaconf
 from omegaconf import DictConfig
 
 from hydria.compose.disk_cache import DiskCache, entry_name
+from hydria.config_copy import ConfigPickler, dumps_config
 from hydria.record_class import record
 from hydria.version import __version__
 
@@ -82,11 +83,11 @@ def _found_by_name(obj: Any) -> bool:
     return found is obj
 
 
-class _ReferencePickler(pickle.Pickler):
+class _ReferencePickler(ConfigPickler):
     """Pickles classes and functions that cannot be found by name as positions in a list."""
 
     def __init__(self, file: io.BytesIO) -> None:
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        super().__init__(file)
         self.by_reference: list[Any] = []
         self._positions: dict[int, int] = {}
 
@@ -121,7 +122,7 @@ def _report_once(names: list[str], why: str) -> None:
 def _pickle(cfg: DictConfig) -> _Blob | None:
     """`cfg` pickled, by reference where pickle cannot name a class; None if it cannot be."""
     try:
-        return _Blob(pickle.dumps(cfg, protocol=pickle.HIGHEST_PROTOCOL))
+        return _Blob(dumps_config(cfg))
     except (pickle.PicklingError, AttributeError, TypeError) as exc:
         first_failure = exc
     buffer = io.BytesIO()

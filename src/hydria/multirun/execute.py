@@ -14,7 +14,6 @@ end during this run is never recorded again, not even as interrupted.
 
 from __future__ import annotations
 
-import pickle
 import signal
 import threading
 import time
@@ -25,6 +24,7 @@ from typing import Any, overload
 
 from omegaconf import DictConfig
 
+from hydria.config_copy import dumps_config, loads_config
 from hydria.config_release import HeldApart, ReleaseQueue
 from hydria.multirun.job_journal import (
     RUN_KEY,
@@ -143,7 +143,7 @@ class _ComposedJobs(Sequence[JobSpec]):
                 self._specs.append(replace(spec, owned=True))
                 settle()  # kept alive until its job ends: out of the GC's walks
                 continue
-            self._configs.append(pickle.dumps(spec.config, protocol=pickle.HIGHEST_PROTOCOL))
+            self._configs.append(dumps_config(spec.config))
             self._specs.append(replace(spec, config=placeholder, owned=True))
 
     def __len__(self) -> int:
@@ -161,7 +161,7 @@ class _ComposedJobs(Sequence[JobSpec]):
         pickled = self._configs[index]
         if pickled is None:  # held alive: the job's own config (each job runs once)
             return self._specs[index]
-        return replace(self._specs[index], config=pickle.loads(pickled))
+        return replace(self._specs[index], config=loads_config(pickled))
 
     def forget(self, index: int) -> DictConfig | None:
         """The config of a job that ended, no longer held here (None: it was not)."""
