@@ -52,32 +52,36 @@ def _links_to(node: Any) -> int:
 
 def _walk(config: Any, root_limit: int, child_limit: int) -> tuple[int, int, list[Any] | None]:
     """The references to the root and (the highest) to a node below it, less those of
-    the node's own children; and every container of the tree, the root first. The walk
-    stops (containers None) at the first count over its limit."""
+    the node's own children; and every container of the tree that holds children, the
+    root first. The walk stops (containers None) at the first count over its limit."""
     root = sys.getrefcount(config) - _links_to(config)
     if root > root_limit:
         return root, 0, None
     highest = 0
     containers: list[Any] = []
     stack = [config]
+    getrefcount = sys.getrefcount
     while stack:
         node = stack.pop()
-        containers.append(node)
         content = node.__dict__.get("_content")
-        if type(content) is dict:
+        kind = type(content)
+        if kind is dict:
             children: Any = content.values()
-        elif type(content) is list:
+        elif kind is list:
             children = content
         else:
             continue
+        containers.append(node)
         for child in children:
             below = child.__dict__.get("_content")  # each of its children points back
-            links = len(below) if type(below) is dict or type(below) is list else 0
-            count = sys.getrefcount(child) - links
+            kind = type(below)
+            links = len(below) if kind is dict or kind is list else 0
+            count = getrefcount(child) - links
             if count > child_limit:
                 return root, count, None
-            highest = max(highest, count)
-            if isinstance(child, Container):
+            if count > highest:
+                highest = count
+            if links:  # a container holding children (a leaf, or an empty one, holds none)
                 stack.append(child)
     return root, highest, containers
 

@@ -15,7 +15,6 @@ is checked again when read, so a planted, corrupt or stale record is only a miss
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from typing import TYPE_CHECKING, Any
@@ -84,6 +83,8 @@ class RecordedSource:
     def store_digest(self) -> str:
         """Names this record's store content (a tree cache built on it is stale when it
         changes)."""
+        import hashlib  # here: it loads OpenSSL (~5 ms), which a run never needs
+
         text = json.dumps([[e.group, e.name, e.package, e.content] for e in self.store])
         return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 

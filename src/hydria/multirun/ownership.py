@@ -64,6 +64,9 @@ STALE_AFTER = 60.0  # a holder on another host silent this long is gone
 
 #: the sweep directories (real paths) whose lock this process holds, with how many times
 _held: dict[str, int] = {}
+#: the paths `held_here` was asked about, as given, that are held: each job of a basic
+#: launcher's sweep asks, and `realpath` costs a system call per level of the path
+_held_as: dict[str, str] = {}
 _held_lock = threading.Lock()
 
 
@@ -72,6 +75,7 @@ def _forget_held() -> None:
     global _held_lock
     _held_lock = threading.Lock()
     _held.clear()
+    _held_as.clear()
 
 
 if hasattr(os, "register_at_fork"):
@@ -83,9 +87,16 @@ def held_here(sweep_dir: str | Path) -> bool:
     lives exactly as long as the lock's holder, and needs no marker of its own."""
     if not _held:
         return False
-    key = os.path.realpath(sweep_dir)
+    given = str(sweep_dir)
     with _held_lock:
-        return _held.get(key, 0) > 0
+        if _held_as.get(given) in _held:
+            return True
+    key = os.path.realpath(given)
+    with _held_lock:
+        held = _held.get(key, 0) > 0
+        if held and len(_held_as) < 64:
+            _held_as[given] = key
+        return held
 
 
 def _stat_fields(pid: int) -> list[str]:
@@ -372,6 +383,9 @@ class SweepLock:
                 count = _held.pop(key, 0) - 1
                 if count > 0:
                     _held[key] = count
+                else:
+                    for given in [g for g, real in _held_as.items() if real == key]:
+                        del _held_as[given]
         self._stop.set()
         if self._beat is not None:
             self._beat.join(timeout=1)

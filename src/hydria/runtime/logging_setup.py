@@ -152,7 +152,15 @@ def flush_log_handlers() -> None:
             handler.flush()
 
 
-def _dict_config(conf: dict[str, Any], node: str) -> None:
+def _node_name(log_config: DictConfig | Mapping[str, Any]) -> str:
+    """The node's key for a message (`hydra.job_logging`); named only when one is
+    written, as every job of a sweep configures logging."""
+    if isinstance(log_config, DictConfig):
+        return str(log_config._get_full_key(None)) or "the logging config"
+    return "the logging config"
+
+
+def _dict_config(conf: dict[str, Any], log_config: DictConfig | Mapping[str, Any]) -> None:
     # dictConfig closes every handler that exists (`_clearExistingHandlers`). Hiding the
     # existing ones from it keeps the user's and hydra_logging's handlers usable, so
     # restore_logging can hand them back; those it detaches stay open until then.
@@ -161,10 +169,11 @@ def _dict_config(conf: dict[str, Any], node: str) -> None:
         existing = refs[:]
         del refs[:]
         try:
-            _apply_dict(conf, node)
+            _apply_dict(conf, log_config)
         except (ValueError, TypeError, AttributeError, ImportError, OSError) as exc:
             if isinstance(exc, HydriaError):
                 raise
+            node = _node_name(log_config)
             raise ConfigContentError(
                 f"{node} cannot be applied by logging.config.dictConfig: "
                 f"{_reasons(exc)}. Fix {node} (or the override that set it)."
@@ -173,7 +182,7 @@ def _dict_config(conf: dict[str, Any], node: str) -> None:
             refs[:0] = existing
 
 
-def _apply_dict(conf: dict[str, Any], node: str) -> None:
+def _apply_dict(conf: dict[str, Any], log_config: DictConfig | Mapping[str, Any]) -> None:
     if apply_simple(conf):
         return
     import logging.config  # here, not at import: it costs ~4 ms of startup
@@ -181,7 +190,7 @@ def _apply_dict(conf: dict[str, Any], node: str) -> None:
     # what dictConfig would import and call passes the target policy first
     from hydria.runtime.logging_targets import check_logging_targets
 
-    check_logging_targets(conf, node)
+    check_logging_targets(conf, _node_name(log_config))
     logging.config.dictConfig(conf)
 
 
@@ -279,11 +288,8 @@ def configure_logging(
             conf = dict(log_config)
         if log_file_suffix:
             _suffix_log_files(conf, log_file_suffix)
-        node = "the logging config"
-        if isinstance(log_config, DictConfig):
-            node = str(log_config._get_full_key(None)) or node
         # Hydra tests `conf["root"] is not None`; a node without `root` is applied here.
         if not ("root" in conf and conf["root"] is None):
-            _dict_config(conf, node)
+            _dict_config(conf, log_config)
             named = frozenset(str(name) for name in conf.get("loggers") or {})
     return named | _apply_verbose(verbose)
