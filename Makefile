@@ -13,9 +13,12 @@ UV_INSTALL = $(1)/bin/python -m pip install -q uv && $(1)/bin/uv pip install -q 
 # records its source's mtime and size, so an edited module is recompiled, never run stale.
 COMPILE_SRC = $(1)/bin/python -m compileall -q src
 
-# Both cores: the tests that share an engine (a SLURM cluster, a Ray head node, the
-# tracking libraries) stay together on one worker, so each engine starts once.
-XDIST := -n 2 --dist loadgroup
+# The tests that share an engine (a SLURM cluster, a Ray head node, the tracking
+# libraries) stay together on one worker, so each engine starts once. The first pass
+# waits on engines and processes much of the time (on 2 cores it kept 1.2 busy): three
+# workers, with the second pass, the lint and the type check beside it (see `test`).
+XDIST := -n 3 --dist loadgroup
+XDIST23 := -n 1
 # The second pass checks OmegaConf 2.3; the launchers' tests (real Ray, SLURM, worker
 # processes), the kill and lock tests, the trackers' (wandb, MLflow) and the real shells'
 # tab completion exercise processes and engines, not OmegaConf, and run once, in the first pass.
@@ -24,7 +27,8 @@ ENGINE_TESTS := --ignore=tests/launchers --ignore=tests/sweeps/test_sweep_owners
 	--ignore=tests/completion_shells --ignore=tests/sweepers/test_optuna_sweeps.py \
 	--ignore=tests/sweeps/test_streamed_sweeps.py
 
-.PHONY: demo test lint typecheck unit unit-oc23 clean slurm-packages shell-packages
+.PHONY: demo test lint typecheck unit unit-oc23 checks-then-oc23 clean slurm-packages \
+	shell-packages
 
 # The SLURM tests start a real one-node cluster (with accounting) from these Debian
 # packages. Once they are installed, the tests run with HYDRIA_REQUIRE_SLURM=1: a
@@ -104,9 +108,19 @@ unit: $(VENV)/.installed $(PLUGIN_PKGS)/.installed slurm-packages shell-packages
 
 unit-oc23: $(VENV23)/.installed $(PLUGIN_PKGS)/.installed slurm-packages
 	$(VENV23)/bin/python -c "import omegaconf; print('omegaconf', omegaconf.__version__)"
-	$(REQUIRE_SLURM); $(VENV23)/bin/python -m pytest -p no:cacheprovider $(XDIST) $(ENGINE_TESTS)
+	$(REQUIRE_SLURM); $(VENV23)/bin/python -m pytest -p no:cacheprovider $(XDIST23) $(ENGINE_TESTS)
 
-test: lint typecheck unit unit-oc23
+# The set-up first (the two environments installed at once; the packages both passes
+# use), then two lines at once: the first pass (OmegaConf 2.4, engines included), and
+# the lint, the type check and the second pass (OmegaConf 2.3) one after the other.
+# Each line's output is shown whole when it ends (-O); make fails if either fails.
+test:
+	$(MAKE) --no-print-directory -j 2 $(VENV)/.installed $(VENV23)/.installed
+	$(MAKE) --no-print-directory -j 1 $(PLUGIN_PKGS)/.installed slurm-packages shell-packages
+	$(MAKE) --no-print-directory -j 2 -O unit checks-then-oc23
+
+checks-then-oc23:
+	$(MAKE) --no-print-directory -j 1 lint typecheck unit-oc23
 
 clean:
 	rm -rf $(VENV) $(VENV23) $(PLUGIN_PKGS) .pytest_cache .mypy_cache .ruff_cache
