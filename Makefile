@@ -120,7 +120,9 @@ test:
 	$(MAKE) --no-print-directory -j 2 -O unit checks-then-oc23
 
 checks-then-oc23:
-	$(MAKE) --no-print-directory -j 1 lint typecheck unit-oc23
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory typecheck
+	$(MAKE) --no-print-directory unit-oc23
 
 clean:
 	rm -rf $(VENV) $(VENV23) $(PLUGIN_PKGS) .pytest_cache .mypy_cache .ruff_cache
