@@ -79,9 +79,12 @@ class JobRecord:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
-        data = asdict(self)
+        # the fields read as they are (`asdict` would deep-copy each value, once per job)
+        data = {name: getattr(self, name) for name in _FIELD_ORDER}
         data["overrides"] = list(self.overrides)
-        if not data["extra"]:
+        if self.extra:
+            data["extra"] = dict(self.extra)
+        else:
             del data["extra"]
         return json.dumps(data, ensure_ascii=False, allow_nan=False)
 
@@ -100,7 +103,8 @@ class JobRecord:
             raise SweepRecordsError(str(exc)) from None
 
 
-_FIELD_NAMES = frozenset(f.name for f in fields(JobRecord))
+_FIELD_ORDER = tuple(f.name for f in fields(JobRecord))
+_FIELD_NAMES = frozenset(_FIELD_ORDER)
 
 
 def _is_plain(value: Any) -> bool:

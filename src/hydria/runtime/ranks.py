@@ -47,7 +47,7 @@ import time
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import asdict
+from dataclasses import fields
 
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
@@ -99,7 +99,7 @@ class SharedRun:
         to a run's start-up (`from_json`, in a rank of a distributed launch, imports it)."""
         return (
             "{"
-            + ", ".join(f"{_json_text(k)}: {_json_text(v)}" for k, v in asdict(self).items())
+            + ", ".join(f"{_json_text(k)}: {_json_text(getattr(self, k))}" for k in _SHARED_FIELDS)
             + "}"
         )
 
@@ -113,6 +113,10 @@ class SharedRun:
             return SharedRun(**data)
         except (ValueError, TypeError, KeyError):
             return None
+
+
+#: `SharedRun`'s fields in order (`asdict` would deep-copy each value, once per job)
+_SHARED_FIELDS = tuple(f.name for f in fields(SharedRun))
 
 
 def _host() -> str:
