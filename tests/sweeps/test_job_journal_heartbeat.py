@@ -81,3 +81,24 @@ def test_a_job_run_by_the_lock_holder_is_not_marked_but_one_in_a_forked_child_is
     finish = JobJournal(str(tmp_path), 2, ("x=2",), "run").begin()  # lock released
     assert (folder / "2.running").exists()
     finish()
+
+
+def test_held_here_knows_a_held_dir_by_any_name_until_it_is_released(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each job asks; the answer for an absolute name is remembered while the lock is
+    held, never for a relative one (a job may change the working directory)."""
+    from hydria.multirun.ownership import SweepLock, held_here
+
+    sweep = tmp_path / "sweep"
+    sweep.mkdir()
+    link = tmp_path / "link"
+    link.symlink_to(sweep)
+    (tmp_path / "other" / "sweep").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    with SweepLock(sweep):
+        assert held_here(str(link)) and held_here(str(link))  # the second from memory
+        assert held_here("sweep")
+        monkeypatch.chdir(tmp_path / "other")  # the same relative name, another dir now
+        assert not held_here("sweep")
+    assert not held_here(str(link)) and not held_here(str(sweep))

@@ -64,8 +64,9 @@ STALE_AFTER = 60.0  # a holder on another host silent this long is gone
 
 #: the sweep directories (real paths) whose lock this process holds, with how many times
 _held: dict[str, int] = {}
-#: the paths `held_here` was asked about, as given, that are held: each job of a basic
-#: launcher's sweep asks, and `realpath` costs a system call per level of the path
+#: the absolute paths `held_here` was asked about, as given, that are held: each job of
+#: a basic launcher's sweep asks, and `realpath` costs a system call per level of the
+#: path (a relative one is not kept: a job may change the working directory)
 _held_as: dict[str, str] = {}
 _held_lock = threading.Lock()
 
@@ -94,7 +95,7 @@ def held_here(sweep_dir: str | Path) -> bool:
     key = os.path.realpath(given)
     with _held_lock:
         held = _held.get(key, 0) > 0
-        if held and len(_held_as) < 64:
+        if held and len(_held_as) < 64 and os.path.isabs(given):
             _held_as[given] = key
         return held
 
