@@ -110,13 +110,13 @@ unit-oc23: $(VENV23)/.installed $(PLUGIN_PKGS)/.installed slurm-packages
 	$(VENV23)/bin/python -c "import omegaconf; print('omegaconf', omegaconf.__version__)"
 	$(REQUIRE_SLURM); $(VENV23)/bin/python -m pytest -p no:cacheprovider $(XDIST23) $(ENGINE_TESTS)
 
-# The set-up first (the two environments installed at once; the packages both passes
-# use), then two lines at once: the first pass (OmegaConf 2.4, engines included), and
-# the lint, the type check and the second pass (OmegaConf 2.3) one after the other.
-# Each line's output is shown whole when it ends (-O); make fails if either fails.
+# The set-up first, one step at a time (each editable install writes the same
+# src/hydria.egg-info), then two lines at once: the first pass (OmegaConf 2.4, engines
+# included), and the lint, the type check and the second pass (OmegaConf 2.3) one after
+# the other. Each line's output is shown whole when it ends (-O); make fails if either fails.
 test:
-	$(MAKE) --no-print-directory -j 2 $(VENV)/.installed $(VENV23)/.installed
-	$(MAKE) --no-print-directory -j 1 $(PLUGIN_PKGS)/.installed slurm-packages shell-packages
+	$(MAKE) --no-print-directory $(VENV)/.installed $(VENV23)/.installed \
+		$(PLUGIN_PKGS)/.installed slurm-packages shell-packages
 	$(MAKE) --no-print-directory -j 2 -O unit checks-then-oc23
 
 checks-then-oc23:
