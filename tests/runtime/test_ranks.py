@@ -437,3 +437,31 @@ def test_a_shared_run_is_written_as_json_dumps_writes_it_and_read_back() -> None
         )
         assert run.to_json() == json.dumps(asdict(run))
         assert SharedRun.from_json(run.to_json()) == run
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/comm"), reason="reads Linux's /proc")
+def test_a_process_named_in_any_bytes_has_a_start_time() -> None:
+    # /proc/<pid>/stat holds the command name as raw bytes: a non-ASCII name must not
+    # make a live leader look gone
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "open('/proc/self/comm', 'wb').write('trainé ) x'.encode())\n"
+            "print('named', flush=True)\n"
+            "time.sleep(30)\n",
+        ],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline() == b"named\n"
+        assert Path(f"/proc/{child.pid}/comm").read_bytes().startswith("trainé".encode())
+        started = ranks._process_started(child.pid)
+        assert started is not None
+        assert abs(started - ranks._process_started(os.getpid())) < 600  # type: ignore[operator]
+    finally:
+        child.kill()
+        child.wait()
+        if child.stdout is not None:
+            child.stdout.close()

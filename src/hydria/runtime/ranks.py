@@ -127,12 +127,13 @@ def _host() -> str:
 def _process_started(pid: int) -> float | None:
     """When `pid` started (Unix time), from /proc on Linux; None if unknown or not running."""
     try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as file:
-            fields = file.read().rpartition(")")[2].split()
-        if fields[0] in ("Z", "X"):  # a zombie has finished: its job is over
+        # read as bytes: a command name (in parentheses) may be any bytes
+        with open(f"/proc/{pid}/stat", "rb") as file:
+            fields = file.read().rpartition(b")")[2].split()
+        if fields[0] in (b"Z", b"X"):  # a zombie has finished: its job is over
             return None
-        with open("/proc/stat", encoding="ascii") as file:
-            boot = next(int(line.split()[1]) for line in file if line.startswith("btime "))
+        with open("/proc/stat", "rb") as file:
+            boot = next(int(line.split()[1]) for line in file if line.startswith(b"btime "))
         return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError, StopIteration):
         return None
