@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import hydria
 from hydria import compat_version, version_base
@@ -82,3 +84,23 @@ def test_target_conf_from_1_2_is_refused() -> None:
     compat_version.setbase(None)
     with pytest.raises(VersionBaseError, match="TargetConf is unsupported since Hydra 1.2"):
         TargetConf(_target_="x.y")
+
+
+@given(
+    major=st.text(st.characters(categories=["Nd", "No"]), min_size=1, max_size=3),
+    minor=st.text(st.characters(categories=["Nd", "No", "Ll"]), min_size=0, max_size=3),
+    pad=st.sampled_from(["", " ", "\t"]),
+)
+def test_a_plain_major_minor_reads_as_the_full_version_pattern_reads_it(
+    major: str, minor: str, pad: str
+) -> None:
+    # `_major_minor` reads "1.3" without the regular expression: it must agree with it
+    from hydria.version_base import _major_minor, _version_pattern
+
+    text = f"{pad}{major}.{minor}{pad}"
+    match = _version_pattern().fullmatch(text.strip())
+    if match is None:
+        with pytest.raises(VersionBaseError):
+            _major_minor(text)
+    else:
+        assert _major_minor(text) == (int(match["major"]), int(match["minor"] or 0))
