@@ -1,0 +1,41 @@
+"""The cyclic GC around the runner's imports (`hydria.app.main._collector_paused`)."""
+
+from __future__ import annotations
+
+import gc
+
+from hydria.app.main import _collector_paused
+
+
+def test_what_is_made_meanwhile_goes_to_the_oldest_generation_and_the_gc_is_back_on() -> None:
+    assert gc.isenabled()
+    with _collector_paused():
+        assert not gc.isenabled()
+        made = [[] for _ in range(50)]
+    assert gc.isenabled()
+    young = {id(o) for o in gc.get_objects(generation=0)}
+    young |= {id(o) for o in gc.get_objects(generation=1)}
+    assert all(gc.is_tracked(m) for m in made)
+    assert not any(id(m) in young for m in made)
+    assert gc.get_freeze_count() == 0  # promoted, not frozen: a full collection still sees them
+
+
+def test_a_collector_the_process_turned_off_stays_off() -> None:
+    gc.disable()
+    try:
+        with _collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_objects_the_process_froze_itself_stay_frozen() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with _collector_paused():
+            [[] for _ in range(10)]
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
