@@ -53,7 +53,6 @@ CURRENT_VERSION: Final = "1.3"
 """What `version_base=None` means: the Hydra release whose behaviour hydria follows."""
 
 
-
 @functools.cache
 def _version_pattern() -> re.Pattern[str]:
     """Any PEP 440-like version: compiled on first need (~1 ms of `re`'s compiler, which a
@@ -64,6 +63,7 @@ def _version_pattern() -> re.Pattern[str]:
         r"(?:[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?(?:\+[a-z0-9.]+)?",
         re.IGNORECASE,
     )
+
 
 _NOT_SPECIFIED = f"""
 The version_base parameter is not specified.
