@@ -36,6 +36,7 @@ def test_objects_the_process_froze_itself_stay_frozen() -> None:
         frozen = gc.get_freeze_count()
         with _collector_paused():
             [[] for _ in range(10)]
-        assert gc.get_freeze_count() == frozen
+        # still frozen (an unfreeze would empty it; refcounting may free a few meanwhile)
+        assert gc.get_freeze_count() > frozen // 2 > 0
     finally:
         gc.unfreeze()
