@@ -60,9 +60,9 @@ class TestRayJoiningAHeadNode(LauncherSuite):
         assert "RAY_AUTH_MODE" not in state["after"]["env"]
 
 
-# Its own group: each of its sweeps starts a cluster (no shared engine), so it may run on
-# the other xdist worker, beside the head node's group.
-@pytest.mark.xdist_group("ray-local")
+# In the module's group, after the head node's tests: each of its sweeps starts a
+# cluster of its own, and Ray clusters started side by side on a 2-core machine slowed
+# each other down several times over (tracking's Ray sweep took 134-148 s instead of 25).
 class TestRayLocalCluster(LauncherSuite):
     jobs_outlive_the_sweep = TestRayJoiningAHeadNode.jobs_outlive_the_sweep
 
