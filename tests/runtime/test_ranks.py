@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -459,7 +460,7 @@ def test_a_process_named_in_any_bytes_has_a_start_time() -> None:
         assert Path(f"/proc/{child.pid}/comm").read_bytes().startswith("trainé".encode())
         started = ranks._process_started(child.pid)
         assert started is not None
-        assert abs(started - ranks._process_started(os.getpid())) < 600  # type: ignore[operator]
+        assert time.time() - 120 < started < time.time() + 2  # it started just now
     finally:
         child.kill()
         child.wait()
