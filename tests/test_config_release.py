@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
-from hydria.compose.config_memo import gc_paused
+from hydria.collector import gc_paused
 from hydria.config_release import ReleaseQueue
 
 

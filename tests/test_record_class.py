@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import inspect
 import pickle
 from dataclasses import InitVar, dataclass, field
 from typing import Any
@@ -198,3 +199,38 @@ def test_an_undocumented_record_is_documented_by_its_fields() -> None:
         b: int = 0
 
     assert Bare.__doc__ == "Bare(a, b)"
+
+
+def test_init_is_compiled_when_the_first_value_is_made() -> None:
+    @record(kw_only=True)
+    class Point:
+        x: int
+        y: int = 0
+
+    class Labelled(Point):  # a plain subclass inherits the compiled __init__
+        pass
+
+    lazy = vars(Point)["__init__"]
+    assert Labelled(x=1) == Labelled(x=1, y=0)  # through the subclass: Point's is compiled
+    compiled = vars(Point)["__init__"]
+    assert compiled is not lazy
+    assert list(inspect.signature(Point).parameters) == ["x", "y"]
+    assert Point(x=2, y=3).y == 3 and vars(Point)["__init__"] is compiled
+    with pytest.raises(TypeError):
+        Point(1)  # type: ignore[misc]
+
+
+def test_a_misordered_field_is_named_when_the_class_is_made() -> None:
+    with pytest.raises(TypeError, match="non-default argument 'second' follows default argument"):
+
+        @record
+        class Misordered:
+            first: int = dataclasses.field(default_factory=int)
+            second: int  # type: ignore[misc]
+
+    @record
+    class KeywordAfterDefault:  # a keyword-only required field may follow a default
+        first: int = 0
+        second: int = dataclasses.field(kw_only=True)
+
+    assert KeywordAfterDefault(second=2).first == 0

@@ -36,6 +36,9 @@ C = TypeVar("C", bound=DictConfig | ListConfig)
 #: OmegaConf's own pickling methods: a node class using only these is all `__dict__`
 _STOCK_GETSTATE = (Node.__getstate__, BaseContainer.__getstate__)
 _STOCK_SETSTATE = (Node.__setstate__, BaseContainer.__setstate__)
+#: per node class, whether it pickles by `__dict__` alone. Process-wide but never stale:
+#: a class's pickling methods are fixed once it is defined, and a class defined again is a
+#: new key; it holds no config, so `reset_process_caches` has nothing to drop here.
 _by_dict: dict[type, bool] = {}
 #: pickle writes a reduction through `copyreg.__newobj__` as its NEWOBJ opcode: the node
 #: is made by `cls.__new__(cls)` in C (not in typeshed, hence read from the module)

@@ -12,6 +12,7 @@ import pytest
 
 from hydria.app.app_setup import AppSource
 from hydria.app.completion_record import (
+    _FORMAT,
     RecordedSource,
     StoreEntry,
     _entry_name,
@@ -112,7 +113,7 @@ def test_fields_out_of_shape_are_a_miss(
 ) -> None:
     script = os.path.realpath(tmp_path / "app.py")
     data: dict[str, object] = {
-        "format": 2,
+        "format": _FORMAT,
         "script": script,
         "primary": "file:///conf",
         "config_name": "c",
@@ -120,11 +121,25 @@ def test_fields_out_of_shape_are_a_miss(
     }
     header = _header(script)
     cache = DiskCache(str(_configs(own_cache)))
-    cache.write(_entry_name(header), header, json.dumps(data).encode())
+    digest = b"0" * 32 + b"\n"  # the digest line: only a writer reads it
+    cache.write(_entry_name(header), header, digest + json.dumps(data).encode())
     assert read_recorded_source(script) is not None  # the well-formed one is read
     blob = b"{not json" if fields is None else json.dumps({**data, **fields}).encode()
-    cache.write(_entry_name(header), header, blob)
+    cache.write(_entry_name(header), header, digest + blob)
     assert read_recorded_source(script) is None
+
+
+def test_a_changed_record_is_rewritten_and_read_back(tmp_path: Path, own_cache: Path) -> None:
+    script = tmp_path / "app.py"
+    script.write_text("")
+    record_app_source(str(script), "pkg://app.conf", "c", "1.3")
+    header = _header(os.path.realpath(script))
+    entry = _configs(own_cache) / (_entry_name(header) + disk_cache.SUFFIX)
+    before = entry.stat().st_ino
+    record_app_source(str(script), "pkg://app.conf", "other", "1.3")
+    assert entry.stat().st_ino != before
+    found = read_recorded_source(str(script))
+    assert found is not None and found.config_name == "other"
 
 
 def test_the_store_round_trips(tmp_path: Path) -> None:

@@ -171,31 +171,6 @@ def test_the_libraries_are_imported_only_by_the_callbacks_that_use_them(
     assert tracked_app("hydra/callbacks=mlflow").stdout.strip() == "imported: ['mlflow']"
 
 
-def test_a_sweep_on_ray_is_tracked_where_the_jobs_run(tracked_app: RunApp, tmp_path: Path) -> None:
-    # address=local: a cluster of its own. Without an address `ray.init` joins the
-    # machine's running cluster, here the Ray group's head node when it runs meanwhile
-    # on another worker (this sweep then queued behind that group's: 25 s became 140)
-    done = tracked_app(
-        "-m", "hydra/callbacks=tracking", "hydra/launcher=ray",
-        "+hydra.launcher.ray.init.num_cpus=2", "+hydra.launcher.ray.init.address=local",
-        "lr=0.1,0.2", "hydra.sweep.dir=sweep",
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    runs = wandb_runs(tmp_path)
-    assert [(r["run"]["name"], r["run"]["group"]) for r in runs] == [
-        ("lr=0.1", "sweep"),
-        ("lr=0.2", "sweep"),
-    ]
-    mlflow = mlflow_runs(tmp_path)
-    [parent] = [r for r in mlflow if "mlflow.parentRunId" not in r.data.tags]
-    children = [r for r in mlflow if r is not parent]
-    assert [(r.info.run_name, r.info.status) for r in children] == [
-        ("lr=0.1", "FINISHED"),
-        ("lr=0.2", "FINISHED"),
-    ]
-    assert {r.data.tags["mlflow.parentRunId"] for r in children} == {parent.info.run_id}
-
-
 @pytest.mark.parametrize(
     ("argv", "missing", "extra"),
     [

@@ -10,17 +10,18 @@ completion offers those options and keys as the app's last run had them.
 
 The record is a small JSON document kept in the user's disk cache (`DiskCache`: a
 private directory, every entry authenticated, odd files never opened), and every field
-is checked again when read, so a planted, corrupt or stale record is only a miss.
+is checked again when read, so a planted, corrupt or stale record is only a miss. A
+line before the document holds a digest of what it records, so that a run finding the
+record unchanged (nearly every run) neither decodes it nor loads `json`.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from typing import TYPE_CHECKING, Any
 
 from hydria.app.app_setup import disk_cache_dir, primary_source_url
-from hydria.compose.disk_cache import DiskCache, entry_name
+from hydria.compose.disk_cache import DiskCache, content_digest, entry_name
 from hydria.errors import VersionBaseError
 from hydria.record_class import record
 from hydria.version_base import read_version_base
@@ -36,7 +37,7 @@ __all__ = [
     "remember_app",
 ]
 
-_FORMAT = 2
+_FORMAT = 3
 #: longer text in a field is not a config name or a path anyone typed
 _MAX_FIELD = 4096
 #: a store bigger than this (as JSON) is recorded by names only
@@ -84,6 +85,7 @@ class RecordedSource:
         """Names this record's store content (a tree cache built on it is stale when it
         changes)."""
         import hashlib  # here: it loads OpenSSL (~5 ms), which a run never needs
+        import json
 
         text = json.dumps([[e.group, e.name, e.package, e.content] for e in self.store])
         return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:16]
@@ -111,9 +113,16 @@ def _text(value: object, *, optional: bool) -> str | None:
     return value
 
 
+def _digest(source: RecordedSource) -> bytes:
+    """What the record's first line holds for `source` (equal records, equal lines)."""
+    return content_digest(repr(source).encode("utf-8", "surrogateescape"))
+
+
 def _decode(script: str, blob: bytes) -> RecordedSource | None:
+    import json
+
     try:
-        data = json.loads(blob.decode("utf-8"))
+        data = json.loads(blob.partition(b"\n")[2].decode("utf-8"))
         if not isinstance(data, dict) or data.get("format") != _FORMAT:
             return None
         if data.get("script") != script:
@@ -224,10 +233,13 @@ def record_app_source(
         )
         header = _header(script)
         name = _entry_name(header)
+        digest = _digest(wanted)
         old = cache.read(name, header)
-        if old is not None and _decode(script, old) == wanted:
+        if old is not None and old.partition(b"\n")[0] == digest:
             return
-        blob = json.dumps(
+        import json  # only to write: an unchanged record is told by its digest
+
+        document = json.dumps(
             {
                 "format": _FORMAT,
                 "script": script,
@@ -237,7 +249,7 @@ def record_app_source(
                 "store": [[e.group, e.name, e.package, e.content] for e in store],
             }
         ).encode("utf-8", "surrogateescape")
-        cache.write(name, header, blob)
+        cache.write(name, header, digest + b"\n" + document)
     except Exception:  # noqa: BLE001 - a hint: no failure of it may reach the app's run
         return
 
@@ -264,6 +276,8 @@ def _store_entries() -> tuple[StoreEntry, ...]:
         stored = ConfigStore.instance().entries()[:_MAX_STORE_ENTRIES]
         if not stored:
             return ()
+        import json
+
         from omegaconf import OmegaConf
 
         entries = []

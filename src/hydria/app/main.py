@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from hydria.collector import gc_paused
 from hydria.version_base import (
     MAIN_CONFIG_PATH_NOT_SPECIFIED,
     UNSPECIFIED,
@@ -64,7 +63,7 @@ def main(
 
                 return with_config_model(task, config_model_of(task))(cfg_passthrough)
             # imported here: `import hydria` stays light for code that only composes
-            with _collector_paused():
+            with gc_paused(promote=True):
                 from hydria.app.runner import AppExit, make_app, run_app
 
             app = make_app(task, path, config_name, version_base=base)
@@ -77,23 +76,3 @@ def main(
         return decorated
 
     return decorator
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic GC paused while the runner's modules load (~50 modules of classes and
-    functions that live as long as the process), and what they made moved straight to
-    the oldest generation (`freeze` then `unfreeze`: two list splices), so that the
-    young collections do not walk it again and again (each walk misses the caches). It
-    is back on before anything of the app's runs; objects frozen by the process itself
-    are left as they are."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        if enabled:
-            gc.enable()

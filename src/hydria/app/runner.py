@@ -15,7 +15,6 @@ from hydria.app import initialization
 from hydria.app.application import App, AppExit, Invocation, make_app
 from hydria.app.cli import RunRequest, parse_args
 from hydria.app.initialization import Initialized
-from hydria.app.report import report
 from hydria.runtime import register_resolvers
 
 if TYPE_CHECKING:
@@ -37,6 +36,8 @@ def run_app(app: App, argv: Sequence[str]) -> Any:
     except AppExit:
         raise
     except Exception as exc:  # noqa: BLE001 - report() turns every error into a message
+        from hydria.app.report import report  # the renderers load when there is an error
+
         raise AppExit(report(exc)) from None
 
 

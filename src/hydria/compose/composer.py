@@ -10,14 +10,13 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Hashable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf, flag_override, open_dict, read_write
 from omegaconf.errors import OmegaConfBaseException
 
 from hydria.compose.apply_overrides import apply_overrides
 from hydria.compose.config_memo import ConfigMemo
-from hydria.compose.depth import too_deep_error
 from hydria.compose.hydra_node import (
     DirnameRule,
     assemble_root,
@@ -28,13 +27,6 @@ from hydria.compose.hydra_node import (
     typed_hydra_node,
 )
 from hydria.compose.launch_template import launch_template
-from hydria.compose.merge import (
-    MergeItem,
-    NeedsOmegaConf,
-    embed,
-    merge_all_omegaconf,
-    merge_all_plain,
-)
 from hydria.compose.searchpath import with_searchpath
 from hydria.defaults import DefaultsList, DefaultsMemo, split_body
 from hydria.errors import CompositionError, SweepNotAllowedError
@@ -42,6 +34,9 @@ from hydria.overrides import ChoiceSweep, Override, is_hydra_override
 from hydria.record_class import record
 from hydria.repository import ConfigRepository
 from hydria.version_base import CURRENT_VERSION, at_least
+
+if TYPE_CHECKING:
+    from hydria.compose.merge import MergeItem
 
 HYDRA_PROVIDER = "hydra"
 
@@ -93,6 +88,9 @@ def reject_hydra_sweeps(overrides: Sequence[Override]) -> None:
 
 def _merge_items(repo: ConfigRepository, defaults: DefaultsList) -> tuple[list[MergeItem], bool]:
     """The content of every config to merge, and whether a non-builtin config writes `hydra`."""
+    # merging loads with the first config built: a warm start takes it from the memo
+    from hydria.compose.merge import MergeItem, embed
+
     items: list[MergeItem] = []
     touches_hydra = False
     for d in defaults.defaults:
@@ -138,6 +136,8 @@ def _check_searchpath_owner(primary: bool, path: str, top: Any) -> None:
 
 
 def _merged(items: list[MergeItem]) -> tuple[dict[Any, Any] | None, DictConfig | None]:
+    from hydria.compose.merge import NeedsOmegaConf, merge_all_omegaconf, merge_all_plain
+
     try:
         return merge_all_plain(items), None
     except NeedsOmegaConf:
@@ -387,5 +387,7 @@ def compose_config(
         )
     except RecursionError:
         # OmegaConf builds, copies and merges nodes recursively (about 13 frames a level)
+        from hydria.compose.depth import too_deep_error
+
         raise too_deep_error(repo, defaults) from None
     return Composition(config=cfg, defaults=defaults, repository=repo, overrides=tuple(overrides))

@@ -13,7 +13,6 @@ as fast to copy, but only this process can read it, so it never goes to disk.
 from __future__ import annotations
 
 import functools
-import gc
 import io
 import os
 import pickle
@@ -21,15 +20,15 @@ import sys
 import threading
 import types
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import omegaconf
 from omegaconf import DictConfig
 
+from hydria.collector import gc_paused
 from hydria.compose.disk_cache import DiskCache, entry_name
-from hydria.config_copy import ConfigPickler, dumps_config
+from hydria.config_copy import ConfigPickler, dumps_config, loads_config
 from hydria.record_class import record
 from hydria.version import __version__
 
@@ -40,19 +39,6 @@ def _debug(message: str, *args: object) -> None:
     import logging
 
     logging.getLogger(__name__).debug(message, *args)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC while a large config is built: that is ~10^5 new objects, and the
-    collections they trigger would rescan all of them again and again (quadratic time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @record
@@ -66,7 +52,7 @@ class _Blob:
 def _unpickle(blob: _Blob) -> object:
     with gc_paused():
         if not blob.by_reference:
-            return pickle.loads(blob.data)
+            return loads_config(blob.data)
         unpickler = pickle.Unpickler(io.BytesIO(blob.data))
         unpickler.persistent_load = blob.by_reference.__getitem__  # type: ignore[method-assign]
         return unpickler.load()

@@ -5,18 +5,20 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Hashable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from omegaconf import DictConfig, OmegaConf, flag_override, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
 from hydria.builtin import BUILTIN_SCHEMAS, ConfigSourceInfo, hydra_schema
-from hydria.compose.merge import MergeItem, embed
 from hydria.config_storage import stored_node, write_leaf
 from hydria.errors import CompositionError
 from hydria.overrides import Override, is_hydra_override
 from hydria.record_class import record
 from hydria.repository import SearchPathEntry
+
+if TYPE_CHECKING:
+    from hydria.compose.merge import MergeItem
 
 HYDRA_CONFIG = "hydra/config"
 
@@ -40,6 +42,8 @@ def _hydra_part(item: MergeItem) -> Any:
         if item.package.startswith("hydra."):
             return _nest(content, item.package)
         return None
+    from hydria.compose.merge import embed  # loads with the first config built
+
     wrapped = embed(content, item.package)
     if isinstance(wrapped, dict) and "hydra" in wrapped:
         return wrapped["hydra"]

@@ -11,8 +11,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import field
 
 from hydria.defaults.element import Element
+from hydria.defaults.override_kind import is_value_override
 from hydria.errors import DefaultsListError
-from hydria.overrides import ListExtension, Override, OverrideType, plain_value
+from hydria.overrides import Override, OverrideType, plain_value
 from hydria.record_class import record
 
 
@@ -30,16 +31,6 @@ class _Selection:
 class _Deletion:
     name: str | None
     used: bool = False
-
-
-def is_value_override(o: Override, is_group: Callable[[str], bool]) -> bool:
-    """Whether `o` sets a value (applied after merging) rather than acting on a config
-    group; sweeps are neither, and answer False."""
-    if o.is_sweep:
-        return False
-    if isinstance(o.value, ListExtension) or not is_group(o.key):
-        return True
-    return isinstance(plain_value(o.value) if o.has_value else None, dict)
 
 
 @record(frozen=False)

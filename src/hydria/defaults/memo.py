@@ -14,8 +14,8 @@ from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import replace
 
-from hydria.defaults.group_overrides import is_value_override
 from hydria.defaults.model import DefaultsList
+from hydria.defaults.override_kind import is_value_override
 from hydria.overrides import Override
 from hydria.record_class import record
 from hydria.repository import ConfigRepository

@@ -66,7 +66,9 @@ STALE_AFTER = 60.0  # a holder on another host silent this long is gone
 _held: dict[str, int] = {}
 #: the absolute paths `held_here` was asked about, as given, that are held: each job of
 #: a basic launcher's sweep asks, and `realpath` costs a system call per level of the
-#: path (a relative one is not kept: a job may change the working directory)
+#: path (a relative one is not kept: a job may change the working directory). It is
+#: part of the lock state, not a composition cache: entries go with their lock on
+#: release and at fork, so `reset_process_caches` leaves it alone
 _held_as: dict[str, str] = {}
 _held_lock = threading.Lock()
 

@@ -17,10 +17,8 @@ from typing import Any
 
 from hydria.errors import ConfigContentError, ConfigLoadError
 from hydria.record_class import record
-from hydria.repository.package_header import read_package_header
 from hydria.repository.search_path import SearchPathEntry
 from hydria.repository.store import ConfigStore
-from hydria.repository.yaml_load import parse_yaml
 
 CONFIG_SUFFIXES = (".yaml", ".yml")
 
@@ -113,6 +111,10 @@ class ParsedFileCache:
         if cached is not None and cached.checksum == checksum and cached.stat_key[1] == len(data):
             package, content = cached.package, cached.content  # touched, not changed
         else:
+            # the parser loads on the first file read: a warm start reads none
+            from hydria.repository.package_header import read_package_header
+            from hydria.repository.yaml_load import parse_yaml
+
             text = _decode(data, filename)
             package = read_package_header(text, filename=filename)
             content = _as_config_content(parse_yaml(text, filename=filename), filename)

@@ -15,7 +15,6 @@ from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from hydria.errors import ConfigContentError
 from hydria.record_class import record
-from hydria.repository.pydantic_schema import is_pydantic_model, model_defaults
 
 
 @record(kw_only=True)
@@ -93,6 +92,8 @@ class ConfigStore:
         Raises:
             ConfigContentError: `node` cannot be turned into a config.
         """
+        from hydria.repository.pydantic_schema import is_pydantic_model, model_defaults
+
         validator = None
         if is_pydantic_model(node):
             validator = node if isinstance(node, type) else type(node)

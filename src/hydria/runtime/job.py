@@ -34,9 +34,7 @@ from hydria.runtime.logging_setup import (
     snapshot_logging,
 )
 from hydria.runtime.output_dir import prepare_output_dir, save_job_configs
-from hydria.runtime.pruning import is_pruned
 from hydria.runtime.resolvers import register_resolvers
-from hydria.runtime.task_traceback import format_task_error
 from hydria.terminal_text import printable
 from hydria.version_base import CHDIR_NOT_SPECIFIED, at_least, deprecation_warning
 
@@ -231,6 +229,10 @@ def _run_job(spec: JobSpec) -> JobReturn:
         try:
             done = replace(done, value=spec.task(task_config))
         except Exception as exc:  # the caller decides what a failed job means
+            # what an error needs loads with the first one (a run that succeeds never does)
+            from hydria.runtime.pruning import is_pruned
+            from hydria.runtime.task_traceback import format_task_error
+
             text, filtered = format_task_error(exc)
             done = replace(
                 done,

@@ -20,8 +20,11 @@ over by the resume).
 A launcher for which a promise cannot hold says so in a class attribute, with the
 reason: `jobs_outlive_the_sweep` (None when they do; else the jobs in flight die
 with a killed sweep process and a resume runs them again, which the test then
-allows) and `job_process_killable` (None when it is; else killing a job's process
-is killing the sweep, and the test leaves that part out).
+allows), `dead_sweeps_jobs_stop_late` (None when a killed sweep's jobs in flight
+stop with it; else the engine stops them only once it notices, so one may still end,
+or a queued one start, and then run again on resume) and `job_process_killable`
+(None when it is; else killing a job's process is killing the sweep, and the test
+leaves that part out).
 
 Needs pytest (a test dependency, not one of hydria's).
 """
@@ -152,6 +155,7 @@ class LauncherSuite:
 
     # Why a promise does not apply to a launcher (None: it does); see the module doc.
     jobs_outlive_the_sweep: str | None = None
+    dead_sweeps_jobs_stop_late: str | None = None
     job_process_killable: str | None = None
 
     @pytest.fixture
@@ -271,13 +275,23 @@ class LauncherSuite:
         assert [records[n].return_value["x"] for n in range(4)] == [1, 2, 3, 4]
         every = [r.num for r in ResultsFile(tmp_path / "sweep").read()]
         assert sorted(every) == [0, 1, 2, 3]  # one record each: none written twice
-        assert _lines(tmp_path / "ends.log") == ["0 1", "1 2", "2 3", "3 4"]  # ended once each
-        runs = _lines(tmp_path / "runs.log")
+        runs, ends = _lines(tmp_path / "runs.log"), _lines(tmp_path / "ends.log")
+        every_job = ["0 1", "1 2", "2 3", "3 4"]
         if self.jobs_outlive_the_sweep is None:
-            assert runs == ["0 1", "1 2", "2 3", "3 4"]  # started once each
+            assert runs == every_job  # started once each
         else:  # the jobs in flight may die with the sweep process; then they ran again
-            assert set(runs) == {"0 1", "1 2", "2 3", "3 4"}, runs
-            assert len(runs) <= 4 + in_flight, (runs, in_flight)
+            assert sorted(set(runs)) == every_job, runs
+            if self.dead_sweeps_jobs_stop_late is None:
+                assert len(runs) <= 4 + in_flight, (runs, in_flight)
+        if self.dead_sweeps_jobs_stop_late is None:
+            assert ends == every_job  # ended once each
+        else:
+            # A job of the dead sweep may end, or a queued one start, before the engine
+            # stops them; the resume, finding no record, runs it again. Each still ran
+            # at most twice, and was recorded once (above).
+            assert sorted(set(ends)) == every_job, ends
+            assert max(runs.count(r) for r in every_job) <= 2, runs
+            assert max(ends.count(r) for r in every_job) <= 2, ends
 
     def test_ownership_one_owner_a_killed_job_fails_and_sigterm_records_what_ended(
         self, tmp_path: Path, launcher_overrides: list[str]

@@ -37,6 +37,10 @@ class TestRayJoiningAHeadNode(LauncherSuite):
         "Ray tasks belong to the driver that submitted them: a killed sweep process "
         "takes its jobs in flight with it, and a resume runs them again"
     )
+    dead_sweeps_jobs_stop_late = (
+        "Ray stops a dead driver's tasks once the raylet notices the driver is gone: "
+        "on a loaded machine a task may end, or a queued one start, meanwhile"
+    )
 
     def env_overrides(self, root: Path, env: dict[str, str]) -> list[str]:
         # A cluster's workers have their node's environment, not the driver's: the
@@ -65,6 +69,7 @@ class TestRayJoiningAHeadNode(LauncherSuite):
 # each other down several times over (tracking's Ray sweep took 134-148 s instead of 25).
 class TestRayLocalCluster(LauncherSuite):
     jobs_outlive_the_sweep = TestRayJoiningAHeadNode.jobs_outlive_the_sweep
+    dead_sweeps_jobs_stop_late = TestRayJoiningAHeadNode.dead_sweeps_jobs_stop_late
 
     @pytest.fixture
     def launcher_overrides(self, ray_dir: Path) -> list[str]:

@@ -1,5 +1,9 @@
 """`--info [kind]`, and Hydra's debug dump of the same at the start of a run or sweep
-when `hydra.verbose` asks for it."""
+when `hydra.verbose` asks for it.
+
+Every run and sweep imports this module to ask whether the dump is wanted, so it
+imports only what that question needs: the renderers and `show_config` (with the
+resolver it brings) load when a dump or an `--info` text is made."""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ from omegaconf import OmegaConf
 
 from hydria.app import debug_info
 from hydria.app.application import Invocation
-from hydria.app.modes.show_config import without_hydra
 from hydria.compose import Composition
 
 __all__ = ["info_text", "log_debug_info", "show_info"]
@@ -27,6 +30,8 @@ def info_text(kind: str, composition: Composition, *, config_yaml: str | None = 
     from hydria.app import help as help_text
 
     if config_yaml is None:
+        from hydria.app.modes.show_config import without_hydra
+
         config_yaml = OmegaConf.to_yaml(without_hydra(composition.config))
     plugins = None
     if kind in ("all", "plugins"):
@@ -48,6 +53,8 @@ def log_debug_info(composition: Composition) -> None:
     """Hydra's debug dump (`--info all`) at the start of a run or a sweep, logged
     through `hydra_logging` when `hydra.verbose` asks for it (see `debug_info`)."""
     if debug_info.wants_debug_info():
+        from hydria.app.modes.show_config import without_hydra
+
         debug_info.log_debug_info(
             info_text("all", composition, config_yaml=""),
             OmegaConf.to_yaml(without_hydra(composition.config)),

@@ -13,7 +13,7 @@ from typing import Any
 from omegaconf import OmegaConf
 
 from hydria.app.application import AppExit, Invocation, mode_of
-from hydria.app.debug_info import wants_debug_info
+from hydria.app.modes.info import log_debug_info
 from hydria.app.report import report_task_traceback
 from hydria.builtin import RunMode
 from hydria.compose.hydra_node import set_job_number
@@ -75,10 +75,7 @@ def multirun(invocation: Invocation, *, from_flag: bool) -> list[Any]:
     try:
         if app.configure_logging:
             configured = configure_logging(cfg.hydra.hydra_logging, cfg.hydra.verbose)
-            if wants_debug_info():  # the dump's own modules load only when it is asked for
-                from hydria.app.modes.info import log_debug_info
-
-                log_debug_info(master)
+            log_debug_info(master)
         callbacks = load_callbacks(cfg)  # a missing tracking library stops it here
 
         def compose_job(num: int, job: Sequence[Override]) -> JobSpec:

@@ -9,8 +9,7 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 
 from hydria.app.application import AppExit, Invocation, mode_of
-from hydria.app.debug_info import wants_debug_info
-from hydria.app.report import report_task_error
+from hydria.app.modes.info import log_debug_info
 from hydria.builtin import RunMode
 from hydria.errors import HydriaError
 from hydria.overrides import is_hydra_override
@@ -69,10 +68,7 @@ def run(invocation: Invocation) -> Any:
     try:
         if app.configure_logging:
             configured = configure_logging(cfg.hydra.hydra_logging, cfg.hydra.verbose)
-            if wants_debug_info():  # the dump's own modules load only when it is asked for
-                from hydria.app.modes.info import log_debug_info
-
-                log_debug_info(composition)
+            log_debug_info(composition)
         task_overrides = tuple(o.text for o in invocation.overrides if not is_hydra_override(o))
         config_name = invocation.config_name
         callbacks = _callbacks(cfg)
@@ -97,6 +93,8 @@ def run(invocation: Invocation) -> Any:
         restore_logging(snapshot, configured)
     if result.status is JobStatus.FAILED:
         assert result.error is not None
+        from hydria.app.report import report_task_error  # loads when a task failed
+
         raise AppExit(report_task_error(result.error, overrides=list(task_overrides)))
     return result.return_value
 
