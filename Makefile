@@ -28,7 +28,7 @@ ENGINE_TESTS := --ignore=tests/launchers --ignore=tests/sweeps/test_sweep_owners
 	--ignore=tests/sweeps/test_streamed_sweeps.py
 
 .PHONY: demo test lint typecheck unit unit-oc23 checks-then-oc23 clean slurm-packages \
-	shell-packages
+	shell-packages system-packages environments
 
 # The SLURM tests start a real one-node cluster (with accounting) from these Debian
 # packages. Once they are installed, the tests run with HYDRIA_REQUIRE_SLURM=1: a
@@ -110,14 +110,27 @@ unit-oc23: $(VENV23)/.installed $(PLUGIN_PKGS)/.installed slurm-packages
 	$(VENV23)/bin/python -c "import omegaconf; print('omegaconf', omegaconf.__version__)"
 	$(REQUIRE_SLURM); $(VENV23)/bin/python -m pytest -p no:cacheprovider $(XDIST23) $(ENGINE_TESTS)
 
-# The set-up first, one step at a time (each editable install writes the same
-# src/hydria.egg-info), then two lines at once: the first pass (OmegaConf 2.4, engines
-# included), and the lint, the type check and the second pass (OmegaConf 2.3) one after
-# the other. Each line's output is shown whole when it ends (-O); make fails if either fails.
+# The set-up first: the Debian packages beside the Python environments (apt waits on
+# the network and dpkg, uv on the network and the disk), the environments one at a time
+# (each editable install writes the same src/hydria.egg-info). Then two lines at once:
+# the first pass (OmegaConf 2.4, engines included), and the lint, the type check and the
+# second pass (OmegaConf 2.3) one after the other. Each line's output is shown whole when
+# it ends (-O); make fails if either fails. The times say where a slow run spent its.
 test:
-	$(MAKE) --no-print-directory $(VENV)/.installed $(VENV23)/.installed \
-		$(PLUGIN_PKGS)/.installed slurm-packages shell-packages
+	@date +'[make test] %T set-up'
+	$(MAKE) --no-print-directory -j 2 -O system-packages environments
+	@date +'[make test] %T tests'
 	$(MAKE) --no-print-directory -j 2 -O unit checks-then-oc23
+	@date +'[make test] %T done'
+
+system-packages:
+	$(MAKE) --no-print-directory slurm-packages
+	$(MAKE) --no-print-directory shell-packages
+
+environments:
+	$(MAKE) --no-print-directory $(VENV)/.installed
+	$(MAKE) --no-print-directory $(VENV23)/.installed
+	$(MAKE) --no-print-directory $(PLUGIN_PKGS)/.installed
 
 checks-then-oc23:
 	$(MAKE) --no-print-directory lint
