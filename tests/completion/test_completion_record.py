@@ -54,12 +54,17 @@ def test_keyed_by_real_path(tmp_path: Path) -> None:
     assert found is not None and found.version_base == "1.1"
 
 
-def test_unchanged_record_is_not_rewritten(tmp_path: Path, own_cache: Path) -> None:
+def _recorded(tmp_path: Path, own_cache: Path) -> tuple[Path, Path]:
+    """An app's script, recorded once, and the file its record went to."""
     script = tmp_path / "app.py"
     script.write_text("")
     record_app_source(str(script), "pkg://app.conf", "c", "1.3")
     header = _header(os.path.realpath(script))
-    entry = _configs(own_cache) / (_entry_name(header) + disk_cache.SUFFIX)
+    return script, _configs(own_cache) / (_entry_name(header) + disk_cache.SUFFIX)
+
+
+def test_unchanged_record_is_not_rewritten(tmp_path: Path, own_cache: Path) -> None:
+    script, entry = _recorded(tmp_path, own_cache)
     before = entry.stat().st_ino
     record_app_source(str(script), "pkg://app.conf", "c", "1.3")
     assert entry.stat().st_ino == before
@@ -130,11 +135,7 @@ def test_fields_out_of_shape_are_a_miss(
 
 
 def test_a_changed_record_is_rewritten_and_read_back(tmp_path: Path, own_cache: Path) -> None:
-    script = tmp_path / "app.py"
-    script.write_text("")
-    record_app_source(str(script), "pkg://app.conf", "c", "1.3")
-    header = _header(os.path.realpath(script))
-    entry = _configs(own_cache) / (_entry_name(header) + disk_cache.SUFFIX)
+    script, entry = _recorded(tmp_path, own_cache)
     before = entry.stat().st_ino
     record_app_source(str(script), "pkg://app.conf", "other", "1.3")
     assert entry.stat().st_ino != before
