@@ -9,11 +9,11 @@ import pytest
 from .conftest import RunApp
 from .test_tracking import mlflow_runs, wandb_runs
 
-# In the Ray launcher's group, one test after another: a Ray cluster starting beside
-# another on a 2-core machine took this sweep 112-277 s instead of 25.
+# With the Ray launcher's own local clusters, one after another: Ray clusters started
+# side by side on a 2-core machine slowed each other several times over.
 pytestmark = [
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),
-    pytest.mark.xdist_group("ray"),
+    pytest.mark.xdist_group("ray-local"),
 ]
 
 

@@ -2,7 +2,7 @@
 
 Sweeps run as real apps in fresh processes (`python app.py -m ...`); the session's
 head node (see conftest) is joined through `ray.init.address`, and one suite lets
-the launcher start a local cluster of its own.
+the launcher start a local cluster of its own (`test_ray_local_cluster.py`).
 """
 
 from __future__ import annotations
@@ -27,20 +27,24 @@ from hydria.testing.launchers import LauncherSuite, run_sweep_app
 # one xdist worker runs every test of the group, so its engine starts once
 pytestmark = pytest.mark.xdist_group("ray")
 
+# Why two of the launcher suite's promises do not hold on Ray (see LauncherSuite).
+JOBS_DIE_WITH_THE_DRIVER = (
+    "Ray tasks belong to the driver that submitted them: a killed sweep process "
+    "takes its jobs in flight with it, and a resume runs them again"
+)
+DEAD_DRIVERS_TASKS_STOP_LATE = (
+    "Ray stops a dead driver's tasks once the raylet notices the driver is gone: "
+    "on a loaded machine a task may end, or a queued one start, meanwhile"
+)
+
 
 class TestRayJoiningAHeadNode(LauncherSuite):
     @pytest.fixture
     def launcher_overrides(self, ray_head: str) -> list[str]:
         return ["hydra/launcher=ray", f"hydra.launcher.ray.init.address={ray_head}"]
 
-    jobs_outlive_the_sweep = (
-        "Ray tasks belong to the driver that submitted them: a killed sweep process "
-        "takes its jobs in flight with it, and a resume runs them again"
-    )
-    dead_sweeps_jobs_stop_late = (
-        "Ray stops a dead driver's tasks once the raylet notices the driver is gone: "
-        "on a loaded machine a task may end, or a queued one start, meanwhile"
-    )
+    jobs_outlive_the_sweep = JOBS_DIE_WITH_THE_DRIVER
+    dead_sweeps_jobs_stop_late = DEAD_DRIVERS_TASKS_STOP_LATE
 
     def env_overrides(self, root: Path, env: dict[str, str]) -> list[str]:
         # A cluster's workers have their node's environment, not the driver's: the
@@ -62,30 +66,6 @@ class TestRayJoiningAHeadNode(LauncherSuite):
         assert state["after"]["cwd"] == state["before"]["cwd"] == str(root)
         assert state["after"]["env"] == state["before"]["env"]
         assert "RAY_AUTH_MODE" not in state["after"]["env"]
-
-
-# In the module's group, after the head node's tests: each of its sweeps starts a
-# cluster of its own, and Ray clusters started side by side on a 2-core machine slowed
-# each other down several times over (tracking's Ray sweep took 134-148 s instead of 25).
-class TestRayLocalCluster(LauncherSuite):
-    jobs_outlive_the_sweep = TestRayJoiningAHeadNode.jobs_outlive_the_sweep
-    dead_sweeps_jobs_stop_late = TestRayJoiningAHeadNode.dead_sweeps_jobs_stop_late
-
-    @pytest.fixture
-    def launcher_overrides(self, ray_dir: Path) -> list[str]:
-        return [
-            "hydra/launcher=ray",
-            "+hydra.launcher.ray.init.num_cpus=2",
-            f"+hydra.launcher.ray.init._temp_dir={ray_dir / 'local'}",
-        ]
-
-    def sweep(
-        self, root: Path, overrides: list[str], *extra: str, env: dict[str, str] | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        done = super().sweep(root, overrides, *extra, env=env)
-        assert "Ray launcher: " in done.stderr + done.stdout
-        assert " jobs on a local Ray cluster with 2 CPUs" in done.stderr + done.stdout
-        return done
 
 
 # Imports a module next to it and one from `lib/`, a directory it adds to sys.path
@@ -335,25 +315,6 @@ def test_refused_before_any_job_starts(
     assert message in output
     assert records == {}
     assert "Ray instance" not in output  # Ray was not even started
-
-
-def test_jobs_no_node_can_hold_are_refused_on_a_local_cluster(
-    tmp_path: Path, ray_dir: Path
-) -> None:
-    root = _write_app(tmp_path)
-    code, output, records = _sweep(
-        root,
-        "x=1",
-        "+hydra.launcher.ray.init.num_cpus=1",
-        f"+hydra.launcher.ray.init._temp_dir={ray_dir / 'local'}",
-        "+hydra.launcher.ray.remote.num_gpus=1",
-    )
-    assert code == 1, output
-    assert (
-        "each job asks Ray for CPU=1, GPU=1 (hydra.launcher.ray.remote), but no node of the "
-        "cluster has that much (nodes: CPU=1, GPU=0); give the local cluster more"
-    ) in output
-    assert records == {}
 
 
 def test_jobs_no_node_can_hold_are_a_warning_on_a_joined_cluster(

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from tests.sweeps.test_streamed_sweeps import APP, SWEEPER, _run
 
+# on the Ray group's worker: its head node is started once, there
+pytestmark = pytest.mark.xdist_group("ray")
+
 
 def test_a_slow_job_does_not_hold_back_the_others_on_ray(tmp_path: Path, ray_head: str) -> None:
     (tmp_path / "conf").mkdir()
