@@ -15,9 +15,10 @@ COMPILE_SRC = $(1)/bin/python -m compileall -q src
 
 # The tests that share an engine (a SLURM cluster, a Ray head node, the tracking
 # libraries) stay together on one worker, so each engine starts once. The first pass
-# waits on engines and processes much of the time (on 2 cores it kept 1.2 busy): three
-# workers, with the second pass, the lint and the type check beside it (see `test`).
-XDIST := -n 3 --dist loadgroup
+# waits on engines and processes much of the time (with three workers and the second
+# pass beside it, 2 cores were 1.55 busy): four workers, with the second pass, the lint
+# and the type check beside it (see `test`).
+XDIST := -n 4 --dist loadgroup
 XDIST23 := -n 1
 # The second pass checks OmegaConf 2.3; the launchers' tests (real Ray, SLURM, worker
 # processes), the kill and lock tests, the trackers' (wandb, MLflow) and the real shells'

@@ -1,5 +1,6 @@
 """The app the tab-completion tests complete for: `train.py`, whose import takes
-`IMPORT_SECONDS`, and its config tree (a group, a nested group, nested keys)."""
+`IMPORT_SECONDS` and leaves a file `<module file>.imported` beside itself, and its config
+tree (a group, a nested group, nested keys)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ import sys
 from pathlib import Path
 
 IMPORT_SECONDS = 3
+#: what an import of the app (or of its package) leaves beside the imported file
+IMPORTED_MARK = ".imported"
 APP = f"""\
 #!{sys.executable}
 import time
 
-time.sleep({IMPORT_SECONDS})  # completion must never import the app
+open(__file__ + "{IMPORTED_MARK}", "a").close()  # completion must never import the app
+time.sleep({IMPORT_SECONDS})
 
 import hydria
 
@@ -38,7 +42,10 @@ CONFIGS = {
 #: the same app as a module of a package (`python -m apps.train`), configs in `../conf`;
 #: importing the package would take as long as importing the script
 MODULE = APP.replace('config_path="conf"', 'config_path="../conf"')
-PACKAGE_INIT = f"import time\n\ntime.sleep({IMPORT_SECONDS})\n"
+PACKAGE_INIT = (
+    f'import time\n\nopen(__file__ + "{IMPORTED_MARK}", "a").close()\n'
+    f"time.sleep({IMPORT_SECONDS})\n"
+)
 
 
 def write_app(folder: Path) -> None:

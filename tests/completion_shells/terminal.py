@@ -70,6 +70,7 @@ class Shell:
 
     def __init__(self, tmux: Tmux, shell: str, *, home: Path, cwd: Path, path: str) -> None:
         self.tmux, self.shell, self.name = tmux, shell, f"{shell}-shell"
+        self.cwd = cwd
         home.mkdir(parents=True, exist_ok=True)
         env = [f"HOME={home}", f"PATH={path}", "TERM=xterm-256color", "LANG=C.UTF-8"]
         env.append(f"PS1={PROMPT}")
