@@ -257,3 +257,193 @@ def test_jobs_that_change_many_entries_at_once_across_sections() -> None:
         )
         assert config_yaml(cfg) == OmegaConf.to_yaml(cfg)
         assert wrapped_yaml(cfg, "hydra") == OmegaConf.to_yaml(OmegaConf.masked_copy(cfg, "hydra"))
+
+
+#: strings near every rule `_scalar_text` follows: OmegaConf's quoting of bools, ints and
+#: floats, the resolver's other types (null, timestamps, octal, hex, sexagesimal, `=`),
+#: and characters that are indicators at the start or anywhere
+_SCALAR_PROBES = [
+    "db.port=2",
+    "/tmp/multirun/2026-12-03/10-00-00/7",
+    "2",
+    "-2",
+    "+2",
+    "0",
+    "007",
+    "0o17",
+    "0x1f",
+    "0b101",
+    "1_000",
+    "1,000",
+    "1.5",
+    "1e3",
+    "1E3",
+    ".5",
+    "5.",
+    "-.inf",
+    ".inf",
+    "inf",
+    "Infinity",
+    "nan",
+    "NaN",
+    ".nan",
+    "null",
+    "Null",
+    "NULL",
+    "~",
+    "",
+    "=",
+    "==",
+    "a=",
+    "=a",
+    "true",
+    "True",
+    "TRUE",
+    "yes",
+    "Yes",
+    "no",
+    "on",
+    "ON",
+    "off",
+    "y",
+    "n",
+    "Y",
+    "N",
+    "2026-12-03",
+    "2026-12-03t10:00:00",
+    "20261203",
+    "1:30",
+    "190:20:30",
+    "-",
+    "--",
+    "---",
+    "...",
+    ".",
+    "/",
+    "_",
+    "a",
+    "a-b",
+    "a,b",
+    "a=1,b=2",
+    "model=resnet,lr=0.01",
+    "+x=1",
+    "x+",
+    "a.b.c",
+    "_private",
+    "__x__",
+    "/a//b/",
+    "db=mysql",
+    "0.0.0.0",
+    "1.2.3",
+    "1-2",
+    "12:30",
+    "a:b",
+    "a b",
+    "a#b",
+    "#a",
+    "a'b",
+    "é",
+    "2x",
+    "x2",
+    "1e",
+    "e1",
+    "0e0",
+    "-0",
+    "+0.5",
+    "1__0",
+    "_1",
+    "1_",
+    "0_1",
+    "0b",
+    "0x",
+    "0o",
+    "Nan",
+    "nAn",
+    "iNf",
+]
+_SCALAR_ALPHABET = "ab01_/.=-+,:xeE9 #'"
+
+
+def _dumped(value: Any) -> str:
+    from hydria.runtime.config_yaml import _dump
+
+    return _dump({"k": value})
+
+
+def test_a_scalar_written_directly_is_what_pyyaml_writes() -> None:
+    from omegaconf._utils import get_omega_conf_dumper
+
+    from hydria.runtime.config_yaml import _dumper_stamp
+    from hydria.runtime.yaml_scalar_text import entry_text, scalar_table
+
+    get_omega_conf_dumper()
+    table = scalar_table(_dumper_stamp())
+    assert table is not None  # the stock dumper: the direct texts are in use
+    rng = random.Random(1203)
+    randoms = [
+        "".join(rng.choice(_SCALAR_ALPHABET) for _ in range(rng.randint(1, 8))) for _ in range(3000)
+    ]
+    written = 0
+    for value in [*_SCALAR_PROBES, *randoms, 0, 1, -1, 10**30, -(10**30), True, False, None, 1.5]:
+        text = entry_text("", "k", value, table)
+        if text is not None:
+            written += 1
+            assert text == _dumped(value), value
+        items = [value, "db.port=1"]
+        listed = entry_text("  ", "k", items, table)
+        if listed is not None:
+            assert listed == "".join(f"  {line}\n" for line in _dumped(items).splitlines()), items
+    assert written > 500  # the rule covers what sweeps write, not a handful of strings
+    for value in ["db.port=2", "/tmp/x/2", "2", "a=1,b=2", 7, "null", "2026-12-03"]:
+        assert entry_text("", "k", value, table) is not None, value
+    assert entry_text("", "k", [], table) == _dumped([])
+
+
+def test_a_sweep_job_s_own_values_are_written_without_pyyaml() -> None:
+    from unittest import mock
+
+    from hydria.runtime import config_yaml as module
+
+    base = {
+        "hydra": {"job": {"name": "app", "num": 0, "id": "0"}, "runtime": {"output_dir": "/o/0"}}
+    }
+    cfg = OmegaConf.create(base)
+    assert wrapped_yaml(cfg, "hydra") == OmegaConf.to_yaml(cfg)  # the names are remembered
+    for num in range(1, 4):
+        cfg.hydra.job.num, cfg.hydra.job.id = num, str(num)
+        cfg.hydra.runtime.output_dir = f"/o/{num}"
+        with mock.patch.object(module, "_dump", side_effect=AssertionError("PyYAML called")):
+            text = wrapped_yaml(cfg, "hydra")
+        assert text == OmegaConf.to_yaml(cfg)
+
+
+def test_a_replaced_str_representer_turns_the_direct_texts_off() -> None:
+    from omegaconf._utils import get_omega_conf_dumper
+
+    from hydria.runtime.config_yaml import strings_yaml
+
+    dumper = get_omega_conf_dumper()
+    saved = dict(dumper.yaml_representers)
+    try:
+        dumper.add_representer(
+            str, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style='"')
+        )
+        cfg = OmegaConf.create({"a": {"b": "plain", "c": ["x"]}})
+        assert '"plain"' in OmegaConf.to_yaml(cfg)
+        assert config_yaml(cfg) == OmegaConf.to_yaml(cfg)
+        assert strings_yaml(["x=1"]) == OmegaConf.to_yaml(OmegaConf.create(["x=1"]))
+    finally:
+        dumper.yaml_representers = saved
+
+
+def test_the_quick_number_test_agrees_with_omegaconf_s() -> None:
+    from omegaconf._utils import is_float, is_int
+
+    from hydria.runtime.yaml_scalar_text import _reads_as_number
+
+    rng = random.Random(7)
+    alphabet = "0123456789+-_.eEiInNfFtTyYaAxX ,/١²"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 7))) for _ in range(20000)]
+    texts += ["Infinity", "-inf", "NaN", "1_0", "١٢٣", "1e5", "0x1f", "  7  ", "", "in", "n"]
+    for text in texts:
+        assert _reads_as_number(text) == (is_int(text) or is_float(text)), text

@@ -140,7 +140,7 @@ class _ComposedJobs(Sequence[JobSpec]):
         for index, spec in enumerate(specs):  # past KEEP_ALIVE, one config alive at a time
             if index < self.KEEP_ALIVE:
                 self._configs.append(None)
-                self._specs.append(replace(spec, owned=True))
+                self._specs.append(spec if spec.owned else replace(spec, owned=True))
                 settle()  # kept alive until its job ends: out of the GC's walks
                 continue
             self._configs.append(dumps_config(spec.config))
@@ -375,7 +375,11 @@ def _execute(
         with HeldApart() as apart:
             specs = _ComposedJobs(
                 (
-                    replace(make_spec(n, job), journal=JobJournal(sweep_dir, n, tuple(texts), run))
+                    replace(
+                        make_spec(n, job),
+                        journal=JobJournal(sweep_dir, n, tuple(texts), run),
+                        owned=True,  # composed for this job alone (`_ComposedJobs`)
+                    )
                     for (n, job), (_, texts) in zip(jobs, entries, strict=True)
                 ),
                 apart.settle,

@@ -187,7 +187,7 @@ class JobJournal:
         file per job, which costs more than the rest of a small job's bookkeeping."""
         if held_here(self.sweep_dir):
             with contextlib.suppress(OSError):  # queued by an earlier run's engine
-                self.marker.with_suffix(".queued").unlink()
+                os.unlink(os.path.join(self.sweep_dir, JOBS_DIR, f"{self.num}.queued"))
             return _nothing
         pid = os.getpid()
         data = {

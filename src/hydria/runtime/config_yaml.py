@@ -22,7 +22,7 @@ emitted before it. `tests/runtime/test_config_yaml.py` compares the texts with
 `to_yaml` on OmegaConf 2.3 and 2.4 over unicode, multi-line and quoted strings, `???`,
 interpolations, null, floats, bool-like strings and random configs changing job to job.
 
-The module runs to ~480 lines on purpose: the remembered texts are one process-wide
+The module runs to ~520 lines on purpose: the remembered texts are one process-wide
 memo, which emitting a job's text reads and fills and which `app.run_state` keeps for the
 next run (`texts_in_use`, `adopt_texts`); split, one module would reach into the other's
 state.
@@ -30,6 +30,7 @@ state.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
@@ -44,6 +45,7 @@ from omegaconf.basecontainer import BaseContainer
 from hydria.config_storage import stored_node
 from hydria.record_class import record
 from hydria.runtime.plain_content import NOT_PLAIN, plain_content
+from hydria.runtime.yaml_scalar_text import Table, entry_text, scalar_table, scalar_text
 
 __all__ = [
     "TextsInUse",
@@ -156,13 +158,29 @@ def _frozen(value: Any) -> Hashable | None:
     return None
 
 
+#: a small token per dumper state (`_dumper_stamp`); never reused, so a text kept under an
+#: old state is never taken for the current one
+_stamp_tokens: dict[Hashable, int] = {}
+_next_token = itertools.count()
+
+
 def _dumper_stamp() -> Hashable:
+    """What the texts depend on besides the content (the dumper and its representers), as
+    a small token: every memo key holds it, and a key is hashed and compared at each
+    lookup (~20 a job)."""
     dumper = get_omega_conf_dumper()
-    return (
+    state = (
         id(dumper),
         tuple(dumper.yaml_representers.items()),
         tuple(dumper.yaml_multi_representers.items()),
     )
+    token = _stamp_tokens.get(state)
+    if token is None:
+        with _lock:
+            if len(_stamp_tokens) > 64:  # representers changed again and again
+                _stamp_tokens.clear()
+            token = _stamp_tokens.setdefault(state, next(_next_token))
+    return token
 
 
 def _wrap(path: tuple[str, ...], section: dict[Any, Any]) -> dict[Any, Any]:
@@ -221,6 +239,7 @@ def _collect(
     parts: list[str | _Missing],
     plain: bool = False,
     sections: list[tuple[int, int, Hashable]] | None = None,
+    table: Table | None = None,
 ) -> bool:
     """Append the texts (or `_Missing` entries) of the mapping at `path` to `parts`;
     False when there is no shortcut (dump the whole document).
@@ -229,7 +248,10 @@ def _collect(
     value of `hydra.runtime` emits that value alone. Of plain content, a whole mapping
     seen before is one lookup (`hydra.job_logging` as it was in the last job); one not
     seen is taken entry by entry and its span of `parts` noted in `sections`, so its
-    text is kept once the missing entries are emitted."""
+    text is kept once the missing entries are emitted. An entry holding a simple scalar
+    (or a list of them) is written directly when `table` allows (`yaml_scalar_text`): a sweep
+    job's own values are new every time, and PyYAML costs ~30 us a value."""
+    indent = "  " * len(path)
     for key, value in content.items():
         if (
             type(value) is dict
@@ -246,12 +268,17 @@ def _collect(
                     parts.append(text)
                     continue
             start = len(parts)
-            parts.append(f"{'  ' * len(path)}{key}:\n")
-            if not _collect(value, (*path, key), stamp, parts, plain, sections):
+            parts.append(f"{indent}{key}:\n")
+            if not _collect(value, (*path, key), stamp, parts, plain, sections, table):
                 return False
             if section_key is not None and sections is not None:
                 sections.append((start, len(parts), section_key))
             continue
+        if table is not None and type(key) is str and _simple_key(path, key, stamp):
+            text = entry_text(indent, key, value, table)
+            if text is not None:
+                parts.append(text)
+                continue
         frozen = _plain_key({key: value}) if plain else _frozen({key: value})
         if frozen is None:  # not plain data: it could be aliased with another entry
             return False
@@ -361,7 +388,7 @@ def _entries_text(
     """The text of the entries of the mapping at `path` (None: dump it whole)."""
     parts: list[str | _Missing] = []
     sections: list[tuple[int, int, Hashable]] = []
-    if not _collect(content, path, stamp, parts, plain, sections):
+    if not _collect(content, path, stamp, parts, plain, sections, scalar_table(stamp)):
         return None
     missing = [part for part in parts if isinstance(part, _Missing)]
     if missing and not _emit(missing, stamp):
@@ -393,6 +420,13 @@ def strings_yaml(items: Sequence[str]) -> str:
     dumps escaped)."""
     if any(type(item) is not str or item == "???" for item in items):
         return config_yaml(OmegaConf.create(list(items)))
+    table = scalar_table(_dumper_stamp())
+    if table is not None:
+        if not items:
+            return "[]\n"
+        texts = [scalar_text(item, table) for item in items]
+        if None not in texts:
+            return "".join(f"- {text}\n" for text in texts)
     return _dump(list(items))
 
 

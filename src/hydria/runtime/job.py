@@ -215,32 +215,22 @@ def _run_job(spec: JobSpec) -> JobReturn:
             env_set = job_environment(env_set)
         env = {**shared_env, **env_set, **spec.environment}
         undo.enter_context(_environment(env))
-        done = JobReturn(
-            started=started,
-            status=JobStatus.COMPLETED,
-            output_dir=output_dir,
-            working_dir=os.getcwd(),
-            task_overrides=tuple(spec.task_overrides),
-            config=task_config,
-            hydra_config=hydra,
-        )
+        working_dir = os.getcwd()  # where the task starts (it may change directory)
         callbacks = spec.callbacks if spec.callbacks is not None else Callbacks()
         callbacks.notify("on_job_start", config=config, task_function=spec.task)
+        value: Any = None
+        failure: Exception | None = None
+        text: str | None = None
+        filtered = False
         try:
-            done = replace(done, value=spec.task(task_config))
+            value = spec.task(task_config)
         except Exception as exc:  # the caller decides what a failed job means
             # what an error needs loads with the first one (a run that succeeds never does)
             from hydria.runtime.pruning import is_pruned
             from hydria.runtime.task_traceback import format_task_error
 
+            failure = exc
             text, filtered = format_task_error(exc)
-            done = replace(
-                done,
-                status=JobStatus.FAILED,
-                error=exc,
-                error_traceback=text,
-                error_filtered=filtered,
-            )
             if spec.log_errors and is_pruned(exc):  # the pruner's call, not a failure
                 LOG.info("Trial pruned: %s", printable(str(exc) or type(exc).__name__))
             elif spec.log_errors:
@@ -248,7 +238,20 @@ def _run_job(spec: JobSpec) -> JobReturn:
                 LOG.error("Job failed with overrides %s:\n%s", list(spec.task_overrides), shown)
         finally:
             flush_log_handlers()
-        done = replace(done, duration=time.time() - started)
+        done = JobReturn(
+            started=started,
+            status=JobStatus.COMPLETED if failure is None else JobStatus.FAILED,
+            value=value,
+            error=failure,
+            output_dir=output_dir,
+            working_dir=working_dir,
+            task_overrides=tuple(spec.task_overrides),
+            config=task_config,
+            hydra_config=hydra,
+            error_traceback=text,
+            error_filtered=filtered,
+            duration=time.time() - started,
+        )
         callbacks.notify("on_job_end", reverse=True, config=config, job_return=done)
         flush_log_handlers()
         return done
