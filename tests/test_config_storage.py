@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from omegaconf import DictConfig, OmegaConf
 
-from hydria.config_storage import NOT_PLAIN, plain_leaf, stored_node, stored_value
+from hydria.config_storage import NOT_PLAIN, plain_leaf, stored_node, stored_value, write_leaf
 
 
 class Mode(Enum):
@@ -146,3 +146,12 @@ def test_a_read_only_leaf_is_not_written() -> None:
     OmegaConf.set_readonly(cfg.hydra, True)
     assert not write_leaf(cfg, "hydra.job.num", 9)
     assert cfg.hydra.job.num == 3
+
+
+def test_a_writable_leaf_of_a_read_only_container_is_left_to_the_checked_route() -> None:
+    cfg = _config()
+    OmegaConf.set_readonly(cfg.hydra.job, True)
+    OmegaConf.set_readonly(cfg.hydra.job._get_node("num"), False)
+    assert not write_leaf(cfg, "hydra.job.num", 9)
+    with pytest.raises(Exception, match="read-only"):
+        OmegaConf.update(cfg, "hydra.job.num", 9, merge=True)

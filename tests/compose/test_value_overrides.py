@@ -481,3 +481,86 @@ def test_dict_override_with_a_new_key_does_not_claim_the_node_is_missing() -> No
     with pytest.raises(CompositionError) as info:
         _compose(["db={user: x, extra: 1}"])
     assert "'db' is not in the config" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "job.num=7",
+        "job.num='8'",
+        "job.num=null",  # refused by the typed leaf: the checked route raises
+        "job.num=abc",
+        "job.maybe=null",
+        "job.maybe=5",
+        "job.name=${job.num}",
+        "job.name=???",
+        "plain.port=1",  # an untyped leaf
+        "plain.port=text",
+        "plain.port=null",
+        "plain.port=${job.num}",
+        "plain.sub.deep=1.5",
+        "plain.sub={a: 1}",  # a dict merges: not a leaf write
+        "plain.lst=[1,2]",
+        "locked.x=2",  # a read-only container
+        "locked.open=2",  # a writable leaf of a read-only container
+        "alias.deep=3",  # through an interpolated node
+        "plain.absent=1",
+    ],
+)
+def test_a_value_override_writes_what_omegaconf_update_writes(text: str) -> None:
+    from dataclasses import dataclass
+
+    from hydria.compose.apply_overrides import apply_overrides
+    from hydria.overrides import plain_value
+    from hydria.overrides.parser import parse_override
+
+    @dataclass
+    class Job:
+        num: int = 1
+        name: str = "app"
+        maybe: int | None = None
+
+    def build() -> DictConfig:
+        cfg = OmegaConf.create(
+            {
+                "job": OmegaConf.structured(Job),
+                "plain": {"port": 3306, "sub": {"deep": 1}, "lst": [0]},
+                "locked": {"x": 1, "open": 1},
+                "alias": "${plain.sub}",
+            }
+        )
+        OmegaConf.set_readonly(cfg.locked, True)
+        OmegaConf.set_readonly(cfg.locked._get_node("open"), False)
+        OmegaConf.set_struct(cfg, True)
+        return cfg
+
+    override = parse_override(text)
+    mine, theirs = build(), build()
+    try:
+        OmegaConf.update(theirs, override.key, plain_value(override.value), merge=True)
+        expected_error = None
+    except Exception as exc:  # noqa: BLE001 - which errors, compared below
+        expected_error = exc
+    if expected_error is None:
+        apply_overrides(mine, [override])
+        assert OmegaConf.to_yaml(mine) == OmegaConf.to_yaml(theirs)
+        parent, _, leaf = override.key.rpartition(".")
+        mine_node = OmegaConf.select(mine, parent)._get_node(leaf)
+        theirs_node = OmegaConf.select(theirs, parent)._get_node(leaf)
+        assert type(mine_node) is type(theirs_node)
+        assert OmegaConf.is_readonly(mine_node) == OmegaConf.is_readonly(theirs_node)
+    else:
+        with pytest.raises(HydriaError, match="Error merging override|is not in the config"):
+            apply_overrides(mine, [override])
+
+
+def test_a_sweep_job_s_value_is_written_into_its_leaf_directly() -> None:
+    from unittest import mock
+
+    from hydria.compose import apply_overrides as module
+    from hydria.overrides.parser import parse_override
+
+    cfg = OmegaConf.create({"db": {"port": 3306}})
+    with mock.patch.object(module.OmegaConf, "update", side_effect=AssertionError("update")):
+        module.apply_overrides(cfg, [parse_override("db.port=7")])
+    assert cfg.db.port == 7

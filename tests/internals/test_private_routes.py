@@ -396,3 +396,59 @@ def test_a_node_restored_from_its_dict_holds_what_omegaconf_pickling_restores() 
     assert OmegaConf.to_yaml(ours) == OmegaConf.to_yaml(cfg) == OmegaConf.to_yaml(theirs)
     assert ours.when == cfg.when and OmegaConf.is_readonly(ours.typed)
     assert OmegaConf.is_struct(ours.free) and ours.typed.link == cfg.typed.link == "_Colour.RED"
+
+
+def _flag_state(cfg: Any) -> list[tuple[str, Any, Any]]:
+    """Each node's own flags, its flag cache, and the read-only answer, in tree order."""
+    out = []
+    stack: list[tuple[str, Any]] = [("", cfg)]
+    while stack:
+        path, node = stack.pop()
+        out.append((path, dict(node._metadata.flags), node.__dict__["_flags_cache"]))
+        content = node.__dict__.get("_content")
+        if isinstance(content, dict):
+            stack.extend((f"{path}.{key}", child) for key, child in content.items())
+        elif isinstance(content, list):
+            stack.extend((f"{path}[{i}]", child) for i, child in enumerate(content))
+    return out
+
+
+@pytest.mark.parametrize("touched", [[], ["a.b.c"], ["a.b.c", "a.l", "x"], ["a", "a.l.0.k"]])
+def test_make_read_only_leaves_the_flags_and_caches_omegaconf_s_set_readonly_leaves(
+    touched: list[str],
+) -> None:
+    from hydria.config_storage import make_read_only
+
+    @dataclass
+    class Typed:
+        v: int = 1
+        maybe: Optional[str] = None  # noqa: UP045 - OmegaConf 2.3 reads this spelling
+
+    def build() -> DictConfig:
+        cfg = OmegaConf.create(
+            {"a": {"b": {"c": 1}, "l": [{"k": 2}, 3], "t": OmegaConf.structured(Typed)}, "x": 4}
+        )
+        OmegaConf.set_struct(cfg, True)
+        OmegaConf.set_readonly(cfg.a.b, False)
+        for key in touched:  # flag reads fill the caches on the way up
+            OmegaConf.select(cfg, key)
+            node = cfg
+            for part in key.split("."):
+                node = node._get_node(int(part) if part.isdigit() else part)
+                node._get_flag("readonly")
+        return cfg
+
+    mine, theirs = build(), build()
+    assert _flag_state(mine) == _flag_state(theirs)
+    make_read_only(mine.a)
+    OmegaConf.set_readonly(theirs.a, True)
+    assert _flag_state(mine) == _flag_state(theirs)
+    for key in ["a", "a.b", "a.b.c", "a.l", "a.t.v", "x"]:
+        node_mine, node_theirs = OmegaConf.select(mine, key), OmegaConf.select(theirs, key)
+        read_only = OmegaConf.is_readonly(node_mine) if OmegaConf.is_config(node_mine) else None
+        assert read_only == (
+            OmegaConf.is_readonly(node_theirs) if OmegaConf.is_config(node_theirs) else None
+        )
+    with pytest.raises(omegaconf.errors.ReadonlyConfigError):
+        mine.a.t.v = 2
+    mine.a.b.c = 5  # its own flag says writable, as with OmegaConf's

@@ -12,6 +12,7 @@ from typing import Any
 from omegaconf import DictConfig, ListConfig, OmegaConf, open_dict
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
 
+from hydria.config_storage import write_leaf
 from hydria.errors import CompositionError
 from hydria.overrides import ListExtension, Override, OverrideType, plain_value
 
@@ -96,6 +97,10 @@ def _apply_one(cfg: DictConfig, o: Override) -> None:
     elif o.type is OverrideType.FORCE_ADD:
         OmegaConf.update(cfg, o.key, value, merge=True, force_add=True)
     else:
+        # an existing leaf given a plain value: `update` would end in the leaf's own
+        # `_set_value`, where `write_leaf` goes directly (a sweep job's swept values)
+        if write_leaf(cfg, o.key, value):
+            return
         try:
             OmegaConf.update(cfg, o.key, value, merge=True)
         except (ConfigAttributeError, ConfigKeyError) as exc:

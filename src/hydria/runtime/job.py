@@ -22,7 +22,13 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from hydria.config_copy import copy_config
-from hydria.config_storage import NOT_PLAIN, plain_leaf, stored_node, stored_value
+from hydria.config_storage import (
+    NOT_PLAIN,
+    make_read_only,
+    plain_leaf,
+    stored_node,
+    stored_value,
+)
 from hydria.errors import VersionBaseError
 from hydria.runtime.callbacks import Callbacks
 from hydria.runtime.context import pop_job, push_job
@@ -188,7 +194,7 @@ def _run_job(spec: JobSpec) -> JobReturn:
         shared_env = undo.enter_context(
             share.publish(output_dir, directory, subdir, spec.task_overrides)
         )
-        OmegaConf.set_readonly(hydra, True)
+        make_read_only(hydra)
         task_config = _task_config(config)
         if _should_chdir(hydra):
             undo.callback(os.chdir, os.getcwd())
