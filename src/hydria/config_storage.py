@@ -14,10 +14,9 @@ A write (`write_leaf`) goes to the leaf's own `_set_value`, which is where a che
 `cfg.hydra.job.num = 3` ends for a leaf of Hydra's schema: the leaf validates and
 converts the value and refuses it when read-only (a leaf of a read-only container is left
 to the checked route, which refuses it even when the leaf itself is writable). Only such
-leaves are written (a
-typed leaf, or an untyped one given a plain value), as the checked route would
-write them in place; a value the leaf refuses is left to the checked route, which
-raises OmegaConf's own error. A sweep job writes four (its number, id, override dir
+leaves are written (a typed leaf, or an untyped one given a plain value), as the checked
+route would write them in place; a value the leaf refuses is left to the checked route,
+which raises OmegaConf's own error. A sweep job writes four (its number, id, override dir
 and output dir), and its swept values (`apply_overrides`): ~15 µs each instead of ~100.
 `tests/internals/test_private_routes.py` pins `_content`, `_value()` and `_set_value`,
 and the flag caches `make_read_only` clears.
@@ -41,9 +40,9 @@ __all__ = [
     "NOT_PLAIN",
     "PLAIN_NODES",
     "PLAIN_VALUES",
+    "make_read_only",
     "plain_leaf",
     "stored_node",
-    "make_read_only",
     "stored_value",
     "write_leaf",
 ]

@@ -21,7 +21,13 @@ from collections.abc import Hashable
 from typing import Any
 
 import yaml
-from omegaconf._utils import YAML_BOOL_TYPES, OmegaConfDumper, get_omega_conf_dumper
+from omegaconf._utils import (
+    YAML_BOOL_TYPES,
+    OmegaConfDumper,
+    get_omega_conf_dumper,
+    is_float,
+    is_int,
+)
 
 __all__ = ["entry_text", "scalar_table", "scalar_text"]
 
@@ -99,25 +105,16 @@ _NUMBER_CHARACTERS = frozenset("0123456789+-_.eEiInNfFtTyYaA \t\n\r\v\f")
 
 
 def _reads_as_number(text: str) -> bool:
-    """OmegaConf's `is_int(text) or is_float(text)` (most texts fail the quick test,
-    without the cost of two exceptions)."""
+    """OmegaConf's `is_int(text) or is_float(text)`, after a quick test most texts fail
+    (each of those raises and catches an exception to say no)."""
     if text.isascii() and not _NUMBER_CHARACTERS.issuperset(text):  # `int("١٢")` is 12
         return False
-    try:
-        float(text)
-    except ValueError:
-        try:
-            int(text)
-        except ValueError:
-            return False
-    return True
+    return is_int(text) or is_float(text)
 
 
-def entry_text(indent: str, key: Any, value: Any, table: Table | None) -> str | None:
+def entry_text(indent: str, key: Any, value: Any, table: Table) -> str | None:
     """The text of one `key: value` entry of a block mapping whose `key:` is plain, for a
     scalar or a list of scalars (`scalar_text`); None when PyYAML must write it."""
-    if table is None:
-        return None
     if type(value) is list:
         if not value:
             return f"{indent}{key}: []\n"
